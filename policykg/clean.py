@@ -1,0 +1,284 @@
+"""Named cleaners: normalise messy text for matching, keeping an offset map.
+
+Each cleaner is a function ``str -> (str, edits)``; ``edits`` is ``None`` for a
+length-preserving cleaner (a character-for-character translation), else the list
+of ``(start, end, replacement)`` it made. :func:`clean` runs the named steps in
+order and returns a :class:`~policykg.models.CleanDoc` whose ``offsets`` map every
+cleaned position back into ``SourceDoc.text``.
+
+The cleaned text is for matching only: mentions are always reported with the
+source offsets and the source text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from policykg.errors import InputError
+from policykg.models import CleanDoc, SourceDoc
+from policykg.offsets import Edit, OffsetMap, Stage
+
+__all__ = ["CLEANERS", "DEFAULT_STEPS", "clean"]
+
+Cleaner = Callable[[str], tuple[str, list[Edit] | None]]
+
+_CYR = "а-яёА-ЯЁ"
+
+
+def _sub(pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], str] | str
+         ) -> tuple[str, list[Edit] | None]:
+    """``pattern.sub`` that also returns the edits it made."""
+    edits: list[Edit] = []
+    parts: list[str] = []
+    last = 0
+    for m in pattern.finditer(text):
+        new = repl(m) if callable(repl) else repl
+        if new == m.group(0):
+            continue
+        parts.append(text[last:m.start()])
+        parts.append(new)
+        edits.append((m.start(), m.end(), new))
+        last = m.end()
+    if not edits:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), edits
+
+
+# --- length-changing cleaners -------------------------------------------------
+
+_DEBRIS = re.compile(r"\[(?:bookmark|anchor|footnote|image)[^\]\n]{0,80}\]|\*\*|__(?=\w)|(?<=\w)__")
+
+
+def debris(text: str) -> tuple[str, list[Edit] | None]:
+    """Drop docx-conversion debris: ``[bookmark: _GoBack]``, ``**bold**`` markers."""
+    return _sub(_DEBRIS, text, "")
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+def invisible(text: str) -> tuple[str, list[Edit] | None]:
+    """Drop soft hyphens and zero-width characters."""
+    return _sub(_INVISIBLE, text, "")
+
+
+_LINE_HYPHEN = re.compile(rf"(?<=[{_CYR}])-[ \t]*\n[ \t]*(?=[а-яё])")
+_SPACE_HYPHEN = re.compile(rf"([{_CYR}]{{2,}})- +([а-яё]{{2,}})")
+
+
+def hyphens(text: str) -> tuple[str, list[Edit] | None]:
+    """Join words split across a line (``противо-\\nэпидемиологических``).
+
+    A hyphen at a line end followed by a lower-case letter is dropped. A hyphen
+    followed by a space inside one line (``противоэпи- демиологических``) is
+    dropped only when pymorphy3 knows the joined word and not the first half, so
+    ``научно- практическая`` keeps its hyphen.
+    """
+    text, first = _sub(_LINE_HYPHEN, text, "")
+    stage1 = Stage.from_edits(first, len(text)) if first else None
+
+    def join(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        if _is_known(left.lower()) or not _is_known((left + right).lower()):
+            return m.group(0)
+        return left + right
+
+    text2, second = _sub(_SPACE_HYPHEN, text, join)
+    if stage1 is None:
+        return text2, second
+    if second is None:
+        return text2, first
+    # Two passes: express the second pass's edits in the original coordinates.
+    merged = list(first)
+    for s, e, r in second:
+        merged.append((stage1.start(s), stage1.end(e), r))
+    merged.sort()
+    return text2, _merge_overlapping(merged)
+
+
+def _merge_overlapping(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    for s, e, r in edits:
+        if out and s < out[-1][1]:
+            ps, pe, pr = out[-1]
+            out[-1] = (ps, max(pe, e), r if e >= pe else pr)
+        else:
+            out.append((s, e, r))
+    return out
+
+
+_CAMEL = re.compile(rf"(?<=[а-яё]{{3}})(?=[А-ЯЁ][а-яё])")
+_LONG_WORD = re.compile(r"[а-яё]{9,}")
+_SHORT_WORDS = frozenset("в во с со к ко и о об у на по за из от до не г".split())
+
+
+def glued(text: str) -> tuple[str, list[Edit] | None]:
+    """Split words glued by a lost space.
+
+    ``психологаМинистерства`` → ``психолога Министерства`` (a lower-case run then a
+    capitalised word), and ``Стратегиицифровой`` → ``Стратегии цифровой`` when
+    pymorphy3 knows neither the glued word nor fails to know both halves.
+    """
+    text, camel = _sub(_CAMEL, text, " ")
+    stage1 = Stage.from_edits(camel, len(text)) if camel else None
+
+    def split(m: re.Match[str]) -> str:
+        word = m.group(0)
+        cut = _split_point(word)
+        return word if cut is None else word[:cut] + " " + word[cut:]
+
+    lowered = text.lower()
+    edits: list[Edit] = []
+    for m in _LONG_WORD.finditer(lowered):
+        new = split(m)
+        if new != m.group(0):
+            cut = new.index(" ")
+            edits.append((m.start() + cut, m.start() + cut, " "))
+    if not edits:
+        return text, camel
+    parts, last = [], 0
+    for s, _e, r in edits:
+        parts.append(text[last:s])
+        parts.append(r)
+        last = s
+    parts.append(text[last:])
+    new_text = "".join(parts)
+    if stage1 is None:
+        return new_text, edits
+    merged = list(camel or []) + [(stage1.start(s), stage1.start(s), r) for s, _e, r in edits]
+    merged.sort()
+    return new_text, merged
+
+
+@lru_cache(maxsize=200_000)
+def _split_point(word: str) -> int | None:
+    if _is_known(word):
+        return None
+    best: tuple[int, int] | None = None
+    for cut in range(1, len(word) - 2):
+        left, right = word[:cut], word[cut:]
+        if (len(left) < 4 and left not in _SHORT_WORDS) or len(right) < 4:
+            continue
+        if _is_known(left) and _is_known(right):
+            score = min(len(left), len(right))
+            if best is None or score > best[0]:
+                best = (score, cut)
+    return None if best is None else best[1]
+
+
+@lru_cache(maxsize=500_000)
+def _is_known(word: str) -> bool:
+    from policykg.morph import morph
+
+    return bool(morph().word_is_known(word))
+
+
+# --- length-preserving cleaners -----------------------------------------------
+
+_SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u202f\u2009\u2002\u2003\u2005\u3000\t\x0b\x0c"})
+_DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2012": "–", "\u2212": "-"})
+_YO = str.maketrans("ёЁ", "еЕ")
+#: Latin letters that look like Cyrillic ones.
+_LOOKALIKE = str.maketrans("aAcCeEHKMoOpPTxXyBk", "аАсСеЕНКМоОрРТхХуВк")
+_MIXED = re.compile(rf"[\w-]*[{_CYR}][\w-]*")
+_LATIN = re.compile(r"[a-zA-Z]")
+
+
+def spaces(text: str) -> tuple[str, None]:
+    """Non-breaking, thin and other odd spaces and tabs → ``" "``; odd hyphens → ``-``."""
+    return text.translate(_SPACES).translate(_DASHES), None
+
+
+def yo(text: str) -> tuple[str, None]:
+    """``ё`` → ``е``."""
+    return text.translate(_YO), None
+
+
+def homoglyphs(text: str) -> tuple[str, None]:
+    """Latin look-alike letters inside Cyrillic words → Cyrillic (``МБOУ`` → ``МБОУ``)."""
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        return w.translate(_LOOKALIKE) if _LATIN.search(w) else w
+
+    out = _MIXED.sub(fix, text)
+    return out, None
+
+
+_QUOTE_CHARS = "«»\"“”„‟'‘’‹›"
+_QUOTE_RE = re.compile("[\"“”„‟'‘’‹›]")
+_OPENERS_BEFORE = set(" \n([{«-–—/:;")
+
+
+def quotes(text: str) -> tuple[str, None]:
+    """Every quote style → ``«`` / ``»``, decided by context for ``" “ ' ’``.
+
+    ``„`` and ``‹`` always open, ``”`` and ``›`` always close; a neutral or
+    ambiguous quote opens after a space, an opening bracket or another opening
+    quote and closes elsewhere. An apostrophe between two letters is left alone.
+    """
+    chars = list(text)
+    for m in _QUOTE_RE.finditer(text):
+        i, c = m.start(), m.group(0)
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if c in "'’‘" and prev.isalpha() and nxt.isalpha():
+            continue
+        if c in "„‹":
+            chars[i] = "«"
+        elif c in "”›":
+            chars[i] = "»"
+        else:
+            chars[i] = "«" if (prev in _OPENERS_BEFORE or prev == "«") and not nxt.isspace() else "»"
+    return "".join(chars), None
+
+
+CLEANERS: dict[str, Cleaner] = {
+    "debris": debris,
+    "invisible": invisible,
+    "hyphens": hyphens,
+    "spaces": spaces,
+    "yo": yo,
+    "homoglyphs": homoglyphs,
+    "quotes": quotes,
+    "glued": glued,
+}
+DEFAULT_STEPS: tuple[str, ...] = tuple(CLEANERS)
+
+
+def clean(doc: SourceDoc, steps: Iterable[str] = DEFAULT_STEPS) -> CleanDoc:
+    """Run the named cleaners in order.
+
+    Args:
+        doc: the document as read.
+        steps: names from :data:`CLEANERS`, in the order to apply them.
+
+    Returns:
+        The cleaned text with the offset map back to ``doc.text``.
+
+    Raises:
+        InputError: a step name is unknown.
+
+    >>> from policykg.models import SourceDoc
+    >>> c = clean(SourceDoc("x", "[bookmark: _GoBack]Указ\\u00a0№\\u00a0474", "text/plain"))
+    >>> c.text
+    'Указ № 474'
+    >>> c.offsets.to_source(0, 4)
+    (19, 23)
+    """
+    steps = tuple(steps)
+    unknown = [s for s in steps if s not in CLEANERS]
+    if unknown:
+        raise InputError(doc.doc_id, f"unknown cleaner(s) {', '.join(unknown)}; "
+                         f"valid: {', '.join(CLEANERS)}")
+    text = doc.text
+    stages: list[Stage] = []
+    for name in steps:
+        new, edits = CLEANERS[name](text)
+        if edits:
+            stages.append(Stage.from_edits(edits, len(text)))
+        text = new
+    return CleanDoc(doc, text, OffsetMap(stages))

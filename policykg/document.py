@@ -1,0 +1,82 @@
+"""One document end to end: load → clean → extract → resolve, and its JSON form.
+
+The JSON object is the contract of ``shared/gold/README.md`` (the scorer's input):
+``{"document", "resolution", "references": [{kind, subtype, label, aliases, number,
+date, title, issuer, mentions: [{start, end, text}], municipality?, level_in_text?,
+key}]}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policykg.clean import clean
+from policykg.extract import extract
+from policykg.extract.meta import extract_meta
+from policykg.load import load
+from policykg.models import DocumentResult, SourceDoc
+from policykg.resolve import resolve
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+__all__ = ["analyse", "analyse_path", "to_json"]
+
+
+def analyse(source: SourceDoc, nlp: Language | None = None) -> DocumentResult:
+    """Extract and resolve every reference of one document.
+
+    >>> from policykg.load import load_text
+    >>> r = analyse(load_text("Августовская конференция Иволгинского района. Указ № 474.", "x.txt"))
+    >>> r.meta.municipality, [e.label for e in r.resolutions]
+    ('Иволгинский район', ['Указ Президента РФ № 474'])
+    """
+    cdoc = clean(source)
+    meta = extract_meta(cdoc.text)
+    mentions = extract(cdoc, nlp)
+    return DocumentResult(source, meta, resolve(mentions, municipality=meta.municipality,
+                                                region=meta.region))
+
+
+def analyse_path(path: str | Path, nlp: Language | None = None) -> DocumentResult:
+    """:func:`analyse` of a file (raises :class:`~policykg.errors.InputError`)."""
+    return analyse(load(path), nlp)
+
+
+def to_json(result: DocumentResult) -> dict[str, Any]:
+    """The document as the scorer and ``policykg extract --format jsonl`` write it."""
+    refs: list[dict[str, Any]] = []
+    for entity, mentions in result.resolutions.items():
+        a = entity.attrs
+        surfaces: list[str] = []
+        for m in mentions:
+            s = " ".join(m.text.split())
+            if s != entity.label and s not in surfaces:
+                surfaces.append(s)
+        ref: dict[str, Any] = {
+            "kind": entity.kind,
+            "subtype": entity.subtype,
+            "label": entity.label,
+            "aliases": surfaces,
+            "number": a.get("number"),
+            "date": a.get("date"),
+            "title": a.get("title"),
+            "issuer": a.get("issuer"),
+            "mentions": [m.to_json() for m in mentions],
+            "key": entity.key,
+        }
+        if "municipality" in a:
+            ref["municipality"] = a["municipality"]
+        if entity.subtype == "federal_project":
+            ref["level_in_text"] = a.get("level_in_text", [])
+        if entity.key is None:
+            ref["note"] = "unresolved: kind known, no canonical entity"
+        refs.append(ref)
+    out: dict[str, Any] = {"document": result.source.doc_id}
+    if result.source.path is not None:
+        out["path"] = str(result.source.path)
+    out["media_type"] = result.source.media_type
+    out["resolution"] = result.meta.to_json()
+    out["references"] = refs
+    return out

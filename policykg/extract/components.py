@@ -1,0 +1,391 @@
+"""spaCy components of the extractor and the one overlap filter.
+
+Every rule component appends :class:`~policykg.extract.grammars.Candidate` objects
+to ``doc.user_data["policykg.candidates"]`` (character offsets into the cleaned
+text, with the attributes the resolvers need); the SpanRuler writes spans to
+``doc.spans["ruler"]``. :func:`longest_then_leftmost` then chooses the final
+references, which ``policykg_overlaps`` stores in ``doc.spans["refs"]`` (label
+``kind/subtype``, ``id_`` the registry key where known) and in
+``doc.user_data["policykg.refs"]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from policykg.extract.grammars import Candidate, acts, orgs, standards
+from policykg.extract.grammars.quotes import iter_quoted
+from policykg.extract.registry import Entry, registry
+from policykg.morph import lemma
+
+__all__ = ["CANDIDATES", "level_words", "longest_then_leftmost", "ruler_patterns"]
+
+CANDIDATES = "policykg.candidates"
+REFS = "policykg.refs"
+
+
+def _candidates(doc: Doc) -> list[Candidate]:
+    return doc.user_data.setdefault(CANDIDATES, [])  # type: ignore[no-any-return]
+
+
+def ruler_patterns() -> list[dict[str, Any]]:
+    """Token patterns of ``data/patterns.jsonl`` for the SpanRuler."""
+    text = resources.files("policykg.extract").joinpath("data/patterns.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+# --- grammars --------------------------------------------------------------------
+
+@Language.component("policykg_grammars")
+def grammars_component(doc: Doc) -> Doc:
+    """Acts, organisations and standards by the regular grammars."""
+    found = _candidates(doc)
+    for grammar in (acts, orgs, standards):
+        found.extend(grammar.find(doc.text))
+    found.extend(_titles(doc.text))
+    return doc
+
+
+_TITLE_HEAD = re.compile(
+    r"(?<![\w«-])(?P<adj>(?:[Мм]униципальн|[Рр]егиональн|[Гг]осударственн|[Фф]едеральн|[Кк]омплексн|[Оо]бластн|[Кк]раев)\w+\s+)?"
+    r"(?P<head>[Пп]рограмм[аыеуой]{0,2}|[Пп]одпрограмм\w*|[Кк]онцепци[яиюей]{1,2}|[Сс]тратеги[яиюей]{1,2}|[Пп]лан[аеуом]{0,2}|[Пп]роект[аеуом]{0,2})"
+    r"(?=\s+[а-я])")
+_TITLE_END = re.compile(r"[;.!?\n«»:]|,\s+(?![а-яё]+(?:мых|щих|вших|нных|мого|щего|ящих)\b)|\s\(|\s[-–—]\s")
+#: A title must name a place, a period or a level to be more than a generic document type.
+_TITLE_SPECIFIC = re.compile(
+    r"\d{4}|област|кра[яейю]\b|краев|республик|район|округ|город|Российской Федерации|\bРФ\b|\bРоссии\b")
+
+
+def _titles(text: str) -> list[Candidate]:
+    """Unquoted capitalised titles: «Программы развития воспитания в … на 2020–2025 годы»."""
+    out: list[Candidate] = []
+    for m in _TITLE_HEAD.finditer(text):
+        if not m.group(0)[0].isupper():
+            continue
+        before = text[max(0, m.start() - 3):m.start()]
+        if m.group("adj") is None and (not before.strip() or before.rstrip()[-1:] in ".!?:)\n;" or
+                                       re.search(r"\d[.)]?\s*$", before)):
+            continue  # a capital at the start of a sentence says nothing
+        e = _TITLE_END.search(text, m.end())
+        end = e.start() if e else len(text)
+        while text[end - 1] in " ,":
+            end -= 1
+        span = text[m.start():end]
+        words = span.split()
+        if len(words) < 3 or len(span) > 260:
+            continue
+        if not m.group("adj") and not _TITLE_SPECIFIC.search(span):
+            continue
+        head = m.group("head").lower()
+        adj = (m.group("adj") or "").lower()
+        if head.startswith("стратег"):
+            sub = "strategy"
+        elif head.startswith("концепц"):
+            sub = "concept"
+        elif head.startswith("проект"):
+            sub = "municipal_project"
+        elif re.search(r"област|кра[яе]|республик|региональн|областн|краев", span.lower()) and \
+                not adj.startswith("муниципальн"):
+            sub = "regional_programme"
+        else:
+            sub = "programme"
+        out.append(Candidate(m.start(), end, "project", sub, "project.unquoted_title",
+                             attrs={"name": span}, priority=1))
+    return out
+
+
+# --- registry ----------------------------------------------------------------------
+
+class RegistryMatcher:
+    """Registry names matched unquoted, on lemmas (PhraseMatcher) and as
+    case-sensitive abbreviations (Matcher on ORTH)."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.reg = registry()
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.abbr = Matcher(nlp.vocab)
+        from policykg.extract.pipeline import lemmas_component
+
+        make = nlp.tokenizer
+        for entry, name in self.reg.phrase_names():
+            pattern = lemmas_component(make(name))
+            self.phrases.add(entry.key, [pattern])
+        for entry in self.reg.entries.values():
+            for a in entry.abbr:
+                toks = [{"ORTH": t} for t in re.findall(r"\w+|[^\w\s]", a)]
+                self.abbr.add(entry.key, [toks])
+            if entry.url:
+                host = entry.url.lower()
+                self.abbr.add(entry.key, [[{"LOWER": host}]])
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = _candidates(doc)
+        strings = doc.vocab.strings
+        for match_id, start, end in self.phrases(doc):
+            e = self.reg.entries[strings[match_id]]
+            span = doc[start:end]
+            found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.phrase", 2))
+        for match_id, start, end in self.abbr(doc):
+            e = self.reg.entries[strings[match_id]]
+            span = doc[start:end]
+            if _in_upper_line(doc.text, span.start_char) and len(span.text) < 5:
+                continue  # an upper-case heading makes every word look like an abbreviation
+            found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.abbr", 1))
+        return doc
+
+
+def _in_upper_line(text: str, pos: int) -> bool:
+    a = text.rfind("\n", 0, pos) + 1
+    b = text.find("\n", pos)
+    line = text[a:b if b != -1 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) > 20 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def _entry_candidate(e: Entry, start: int, end: int, rule: str, priority: int) -> Candidate:
+    return Candidate(start, end, e.kind, e.subtype, rule, key=e.key, label=e.label,
+                     attrs={"registry": e.key}, priority=priority)
+
+
+@Language.factory("policykg_registry")
+def make_registry_matcher(nlp: Language, name: str) -> RegistryMatcher:
+    return RegistryMatcher(nlp)
+
+
+# --- quoted names ------------------------------------------------------------------
+
+LEVELS = {
+    "федеральный": "federal", "региональный": "regional", "краевой": "regional",
+    "областной": "regional", "республиканский": "regional", "муниципальный": "municipal",
+    "городской": "municipal", "районный": "municipal", "окружной": "municipal",
+}
+_PROJECT_HEADS = {
+    "проект": "project", "нацпроект": "project", "подпроект": "project",
+    "программа": "programme", "подпрограмма": "programme", "госпрограмма": "programme",
+    "концепция": "concept", "стратегия": "strategy", "инициатива": "initiative",
+}
+_NOT_REFERENCE_HEADS = frozenset(
+    "конкурс фестиваль акция игра конференция форум семинар тема доклад секция площадка "
+    "мастер-класс предмет курс выставка слет слёт смена олимпиада марафон квест турнир "
+    "соревнование праздник неделя декада месячник день урок занятие кружок клуб объединение "
+    "номинация лагерь заседание совещание встреча круглый стол выступление сессия "
+    "технология формат модель метод методика премия знак".split())
+_WORD = re.compile(r"[\w-]+")
+_LIST_TAIL = re.compile(r"(?:\s*(?:,|\(|и|;)\s*)+$")
+
+
+def context_before(text: str, start: int, max_words: int = 8) -> list[str]:
+    """Lemmas of the words before a quoted name, skipping earlier list items.
+
+    «проектах «Современная школа», «Успех каждого ребенка»» → the words before
+    «Современная школа» serve both names.
+    """
+    pos = start
+    for _ in range(30):
+        chunk = text[max(0, pos - 3):pos]
+        m = _LIST_TAIL.search(text, max(0, pos - 6), pos)
+        if m and m.end() == pos and m.start() < pos:
+            pos = m.start()
+            continue
+        if chunk.endswith("»"):
+            depth, j = 0, pos - 1
+            while j >= 0:
+                if text[j] == "»":
+                    depth += 1
+                elif text[j] == "«":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif text[j] == "\n":
+                    break
+                j -= 1
+            if j >= 0 and text[j] == "«" and pos - j < 300:
+                pos = j
+                continue
+        break
+    window = text[max(0, pos - 160):pos]
+    cut = max(window.rfind(c) for c in ".;!?\n")
+    if cut != -1:
+        window = window[cut + 1:]
+    words = _WORD.findall(window)[-max_words:]
+    return [lemma(w) for w in words]
+
+
+def level_words(context: list[str]) -> list[str]:
+    """Level words (federal/regional/municipal) of the project noun phrase before a name."""
+    if not any(w in _PROJECT_HEADS or w == "направление" for w in context):
+        return []
+    # the level adjectives of the last project noun phrase: scan back from the noun
+    idx = max(i for i, w in enumerate(context) if w in _PROJECT_HEADS or w == "направление")
+    if context[idx] == "направление":
+        return []
+    levels: list[str] = []
+    for w in context[max(0, idx - 5):idx + 1]:
+        lv = LEVELS.get(w)
+        if lv and lv not in levels:
+            levels.append(lv)
+    # «федеральных проектов в рамках Национального проекта («…»)»: the first project noun
+    if not levels:
+        heads = [i for i, w in enumerate(context) if w in _PROJECT_HEADS]
+        for i in heads:
+            for w in context[max(0, i - 3):i]:
+                lv = LEVELS.get(w)
+                if lv and lv not in levels:
+                    levels.append(lv)
+    return levels
+
+
+@Language.component("policykg_quoted")
+def quoted_component(doc: Doc) -> Doc:
+    """Quoted names: registry entries in any case form, else named projects by context."""
+    text = doc.text
+    reg = registry()
+    found = _candidates(doc)
+    for q in iter_quoted(text):
+        inner = text[q.inner_start:q.inner_end].strip()
+        if not inner or len(inner) > 250:
+            continue
+        entry = reg.lookup(inner)
+        start, end = q.start, q.end
+        if entry is None and not q.closed:
+            pre = reg.lookup_prefix(inner)
+            if pre is not None and pre[1] == len(_WORD.findall(inner)[:pre[1]]):
+                words = list(re.finditer(r"\w+(?:[-.]\w+)*|\+", text[q.inner_start:q.inner_end]))
+                if len(words) >= pre[1]:
+                    entry = pre[0]
+                    end = q.inner_start + words[pre[1] - 1].end()
+                    if end < len(text) and text[end] == "+":
+                        end += 1
+        context = context_before(text, q.start)
+        if entry is not None:
+            if entry.context and not _has_context(context, entry.context):
+                continue
+            c = _entry_candidate(entry, start, end, "registry.quoted", 3)
+            if entry.subtype == "federal_project":
+                c.attrs["level_in_text"] = level_words(context)
+            found.append(c)
+            continue
+        if not q.closed or q.depth:
+            continue
+        head = next((w for w in reversed(context) if w in _PROJECT_HEADS or w in _NOT_REFERENCE_HEADS), None)
+        if head is None or head in _NOT_REFERENCE_HEADS:
+            continue
+        levels = [LEVELS[w] for w in context[-4:] if w in LEVELS]
+        kind_word = _PROJECT_HEADS[head]
+        if kind_word in ("concept", "strategy", "initiative"):
+            sub = kind_word
+        elif kind_word == "programme":
+            sub = "regional_programme" if "regional" in levels else "programme"
+        elif "municipal" in levels:
+            sub = "municipal_project"
+        elif "regional" in levels:
+            sub = "regional_programme"
+        else:
+            sub = "initiative" if "federal" in levels else "municipal_project"
+        found.append(Candidate(start, end, "project", sub, "project.quoted_by_context",
+                               attrs={"name": inner, "levels": levels}, priority=2))
+    return doc
+
+
+def _has_context(context: list[str], required: Iterable[str]) -> bool:
+    joined = " ".join(context)
+    for phrase in required:
+        lem = " ".join(lemma(w) for w in _WORD.findall(phrase))
+        if re.search(rf"(?<!\w){re.escape(lem)}(?!\w)", joined):
+            return True
+    return False
+
+
+# --- the overlap filter -----------------------------------------------------------
+
+def _contains(a: Candidate, b: Candidate) -> bool:
+    return a.start <= b.start and b.end <= a.end and (a.start, a.end) != (b.start, b.end)
+
+
+def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
+    """Choose the final references among overlapping candidates.
+
+    1. Same span, same kind: the highest priority wins (ties: the first found);
+       the same span may stay under two kinds or two standards (coordination).
+    2. Crossing spans (overlap without containment): the longer wins, then the
+       leftmost.
+    3. Containment: inside an act, only a sanitary-rules code survives (an act
+       title names other acts and bodies that the text does not cite); inside an
+       organisation, nothing of the same kind; inside a project, nested projects
+       and standards survive (a regional plan naming the federal strategy it
+       implements). Everything else nested in a longer span of the same kind goes.
+
+    >>> a = Candidate(0, 10, "act", "federal_law", "x", priority=1)
+    >>> b = Candidate(3, 8, "act", "federal_law", "y", priority=3)
+    >>> [c.rule for c in longest_then_leftmost([b, a])]
+    ['x']
+    """
+    def ident(c: Candidate) -> tuple[Any, ...]:
+        if c.kind == "standard":
+            return (c.start, c.end, c.kind, tuple(c.attrs.get("levels") or ()), c.subtype)
+        return (c.start, c.end, c.kind)
+
+    best: dict[tuple[Any, ...], Candidate] = {}
+    for c in cands:
+        k = ident(c)
+        if k not in best or c.priority > best[k].priority:
+            best[k] = c
+    ordered = sorted(best.values(), key=lambda c: (-(c.end - c.start), c.start, -c.priority))
+    kept: list[Candidate] = []
+    for c in ordered:
+        ok = True
+        for k in kept:
+            if k.end <= c.start or c.end <= k.start:
+                continue
+            if (k.start, k.end) == (c.start, c.end):
+                if k.kind == c.kind and c.kind != "standard":
+                    ok = False
+                    break
+                continue
+            if not _contains(k, c):
+                ok = False  # crossing: the longer (kept) one wins
+                break
+            if k.kind == "act":
+                if not (c.kind == "act" and c.subtype == "sanitary_rules"):
+                    ok = False
+                    break
+            elif k.kind == "project":
+                # A registry name is no container; a long title may name other projects.
+                if k.key is not None or c.kind not in ("project", "standard") or c.key == k.key:
+                    ok = False
+                    break
+            elif k.kind == c.kind or k.kind == "organisation":
+                ok = False
+                break
+        if ok:
+            kept.append(c)
+    return sorted(kept, key=lambda c: (c.start, -c.end))
+
+
+@Language.component("policykg_overlaps")
+def overlaps_component(doc: Doc) -> Doc:
+    """Settle overlaps and publish the references."""
+    cands = _candidates(doc)
+    for span in doc.spans.get("ruler", []):
+        kind, _, subtype = span.label_.partition("/")
+        e = registry().entries.get(span.id_)
+        cands.append(Candidate(span.start_char, span.end_char, kind, subtype or None, "ruler",
+                               key=span.id_ or None, label=e.label if e else None,
+                               attrs={"registry": span.id_} if span.id_ else {}, priority=2))
+    refs = longest_then_leftmost(cands)
+    doc.user_data[REFS] = refs
+    spans = []
+    for c in refs:
+        s = doc.char_span(c.start, c.end, label=f"{c.kind}/{c.subtype}", alignment_mode="expand")
+        if s is not None:
+            spans.append(Span(doc, s.start, s.end, label=s.label_, span_id=c.key or ""))
+    doc.spans["refs"] = spans
+    return doc

@@ -1,0 +1,199 @@
+"""Legal acts: ``ACT_TYPE ISSUER? (DATE | NUMBER | TITLE)*`` in any order.
+
+Parts:
+
+* ``ACT_TYPE`` — указ, федеральный (конституционный) закон, закон, постановление,
+  распоряжение, приказ, письмо, решение, in every case and number;
+* ``ISSUER`` — up to twelve words after the type (Президента РФ, Правительства
+  Российской Федерации, Минпросвещения России, Главного государственного
+  санитарного врача РФ, администрации … района, министерства образования … области);
+* ``DATE`` — ``от`` + :data:`~policykg.extract.grammars.dates.DATE`;
+* ``NUMBER`` — ``№``/``N``/``No`` + an act number (``474``, ``273-ФЗ``, ``996-р``,
+  ``ВК-1234/07``, ``01-10/1234``), or a bare ``273-ФЗ``;
+* ``TITLE`` — a quoted title, nested quotes balanced.
+
+Other forms: number first (``474-го Указа``), a bare federal-law number
+(``273-ФЗ``, ``ФЗ-273``), and sanitary rules by code (``СанПиН 2.4.3648-20``,
+``СП 3.1/2.4.3598-20``) with their optional «title».
+"""
+
+from __future__ import annotations
+
+import re
+
+from policykg.extract.grammars import Candidate
+from policykg.extract.grammars.dates import DATE, parse_date
+from policykg.extract.grammars.quotes import quoted_at
+
+__all__ = ["find", "normalise_number"]
+
+_I = re.IGNORECASE
+
+ACT_TYPE = (
+    r"(?P<type>федеральн\w*\s+конституционн\w*\s+закон\w*|федеральн\w*\s+закон\w*"
+    r"|закон\w*|указ\w*|постановлени\w*|распоряжени\w*|приказ\w*|письм\w*|решени\w*)"
+)
+_HEAD = re.compile(rf"(?<![\w-]){ACT_TYPE}(?![\w-])", _I)
+NUM_SIGN = r"(?:№|N|No|Nо|N°)"
+ACT_NUMBER = r"(?=[\w./-]*\d)[\w][\w./-]*"
+_NUMBER = re.compile(rf"{NUM_SIGN}\s*(?P<num>{ACT_NUMBER})", _I)
+_DATE = re.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
+_GAP = re.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
+_WORD = re.compile(r"[\w.-]+|«", _I)
+_STOP_WORDS = frozenset(
+    "и или в во на о об по с со для при к ко а но что как который которые также этом этого "
+    "утвержденн утверждении".split()
+)
+_NUMBER_FIRST = re.compile(r"(?<![\w-])(?P<num>\d{1,4})\s?-?\s?(?:го|й|м|ого)?\s+(?P<type>указ\w*)", _I)
+_BARE_LAW = re.compile(
+    r"(?<![\w/-])(?:(?P<num>\d{1,4}-\s?Ф?К?З)|ФЗ\s?[-№]\s?(?P<num2>\d{1,4}))(?![\w-])", _I)
+_SANITARY = re.compile(
+    r"(?:(?:санитарно-эпидемиологическ\w+|санитарн\w+|гигиеническ\w+)\s+"
+    r"(?:правил\w*|требовани\w*|норматив\w*)\s+(?:и\s+норм\w*\s+)?)?"
+    r"(?P<code>СанПиН|СП|ГН)\s*(?P<num>\d+(?:\.\d+)*(?:/\d+(?:\.\d+)*)*-\d{2})(?!\d)",
+)
+
+
+def normalise_number(raw: str) -> str:
+    """``№ 273 - ФЗ`` → ``273-ФЗ``; ``ФЗ-273`` → ``273-ФЗ``; trailing dots dropped.
+
+    >>> normalise_number("273-фз"), normalise_number("ФЗ-273"), normalise_number("996-р")
+    ('273-ФЗ', '273-ФЗ', '996-р')
+    """
+    s = re.sub(r"\s+", "", raw).strip(".,-/")
+    m = re.fullmatch(r"ФЗ[-№]?(\d+)", s, _I)
+    if m:
+        return f"{m.group(1)}-ФЗ"
+    s = re.sub(r"-(ф?к?з)$", lambda m: "-" + m.group(1).upper(), s, flags=_I)
+    return s
+
+
+def _subtype(act_type: str, issuer: str, number: str | None) -> tuple[str, str | None]:
+    """(subtype, canonical issuer or None) for a type word and an issuer phrase."""
+    t = act_type.lower()
+    iss = issuer.lower()
+    federal = bool(re.search(r"\b(рф|российской федерации|россии)\b", iss)) or bool(
+        re.match(r"(мин(просвещения|обрнауки|труда|труд|здрав|фин|цифры|спорт|культуры)\b"
+                 r"|рос\w*надзор|федеральн)", iss))
+    num = (number or "").upper()
+    if t.startswith("федеральн") and "конституц" in t or num.endswith("-ФКЗ"):
+        return "federal_constitutional_law", None
+    if t.startswith("федеральн") or (t.startswith("закон") and (num.endswith("-ФЗ") or federal)):
+        return "federal_law", None
+    if t.startswith("закон"):
+        return "regional_law", None
+    if t.startswith("указ"):
+        if not iss or iss.startswith("президент"):
+            return "presidential_decree", "Президент РФ"
+        return "other_act", None
+    if re.search(r"санитарн\w* врач", iss):
+        return "agency_act", "Главный государственный санитарный врач РФ"
+    if iss.startswith("правительств") and federal:
+        if t.startswith("распоряж"):
+            return "government_order", "Правительство РФ"
+        return "government_resolution", "Правительство РФ"
+    if federal and re.match(r"(мин|рос|федеральн|министерств|служб|агентств)", iss):
+        return "agency_act", None
+    if not iss:
+        return "other_act", None
+    return "other_act", None
+
+
+def _tail(text: str, pos: int) -> tuple[int, dict[str, object]]:
+    """Consume DATE / NUMBER / TITLE parts in any order from ``pos``."""
+    found: dict[str, object] = {}
+    end = pos
+    while True:
+        gap = _GAP.match(text, end)
+        at = gap.end() if gap else end
+        if "date" not in found:
+            m = _DATE.match(text, at)
+            if m and (m.group(0).lower().startswith("от") or "number" in found or "title" in found):
+                iso = parse_date(m.group("date"))
+                if iso:
+                    found["date"] = iso
+                    end = m.end()
+                    continue
+        if "number" not in found:
+            m = _NUMBER.match(text, at)
+            if m:
+                found["number"] = normalise_number(m.group("num"))
+                end = m.end()
+                if text[end - 1] == ".":
+                    end -= 1
+                continue
+        if "title" not in found and at < len(text) and text[at] == "«":
+            q = quoted_at(text, at)
+            if q is not None and q.closed:
+                found["title"] = text[q.inner_start:q.inner_end]
+                end = q.end
+                continue
+        return end, found
+
+
+def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]] | None:
+    """Try every issuer length (0..12 words) and return the first with a tail."""
+    cur = pos
+    issuer_end = pos
+    for _ in range(13):
+        end, found = _tail(text, issuer_end)
+        if found:
+            return text[pos:issuer_end].strip(), end, found
+        m = _WORD.match(text, cur + (1 if cur < len(text) and text[cur] == " " else 0))
+        if m is None or m.group(0) == "«" or text[cur:m.start()].strip():
+            return None
+        word = m.group(0).lower()
+        if word in _STOP_WORDS or word.startswith(("утвержд", "которы")):
+            return None
+        cur = issuer_end = m.end()
+    return None
+
+
+def find(text: str) -> list[Candidate]:
+    """Every act reference in ``text``.
+
+    >>> [(c.subtype, c.attrs["number"], c.attrs.get("date")) for c in
+    ...  find("Указом Президента РФ от 21 июля 2020 г. № 474 «О целях»")]
+    [('presidential_decree', '474', '2020-07-21')]
+    >>> sorted({(c.subtype, c.attrs["number"]) for c in find("в законе РФ № 273-ФЗ и 474-го Указа")})
+    [('federal_law', '273-ФЗ'), ('presidential_decree', '474')]
+    """
+    out: list[Candidate] = []
+    for m in _HEAD.finditer(text):
+        res = _issuer_then_tail(text, m.end())
+        if res is None:
+            continue
+        issuer, end, found = res
+        number = found.get("number")
+        if number is None and "title" not in found and "date" not in found:
+            continue
+        subtype, canon_issuer = _subtype(m.group("type"), issuer, number if isinstance(number, str) else None)
+        attrs = {k: v for k, v in found.items()}
+        attrs["type"] = m.group("type").lower()
+        attrs["issuer_text"] = re.sub(r"\s+", " ", issuer)
+        if canon_issuer:
+            attrs["issuer"] = canon_issuer
+        out.append(Candidate(m.start(), end, "act", subtype, "act.typed", attrs=attrs, priority=3))
+    for m in _NUMBER_FIRST.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "act", "presidential_decree", "act.number_first",
+                             attrs={"number": m.group("num"), "type": "указ",
+                                    "issuer": "Президент РФ"}, priority=2))
+    for m in _BARE_LAW.finditer(text):
+        num = normalise_number(m.group("num") or f"ФЗ-{m.group('num2')}")
+        sub = "federal_constitutional_law" if num.endswith("ФКЗ") else (
+            "federal_law" if num.endswith("ФЗ") else "regional_law")
+        out.append(Candidate(m.start(), m.end(), "act", sub, "act.bare_number",
+                             attrs={"number": num}, priority=1))
+    for m in _SANITARY.finditer(text):
+        end = m.end()
+        attrs: dict[str, object] = {"number": m.group("num"), "code": m.group("code")}
+        gap = _GAP.match(text, end)
+        at = gap.end() if gap else end
+        if at < len(text) and text[at] == "«":
+            q = quoted_at(text, at)
+            if q is not None and q.closed:
+                attrs["title"] = text[q.inner_start:q.inner_end]
+                end = q.end
+        out.append(Candidate(m.start(), end, "act", "sanitary_rules", "act.sanitary",
+                             attrs=attrs, priority=3))
+    return out

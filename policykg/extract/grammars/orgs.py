@@ -1,0 +1,254 @@
+"""Organisations: ``LEGAL_FORM NAME``, numbered institutions, education bodies.
+
+Parts:
+
+* ``LEGAL_FORM`` — the abbreviations of ``data/org_forms.tsv`` (МАОУ, МБДОУ, МБУ ДО,
+  ГАПОУ, ФГБОУ ВО, ГАУ ДПО, МБУК, ООО, …), longest first;
+* ``NAME`` — a quoted name (inner quotes may be left open), then an optional
+  honorific (``имени …``/``им. …``), or an unquoted ``TYPE № N «Name»``
+  (``СОШ№9``, ``детский сад № 34 «Рябинка»``, ``ДО ЦДТ``, ``СКШ города …``);
+* ``INSTITUTION`` — a numbered institution without a legal form (``школа № 5``,
+  ``гимназии № 1``, ``детский сад № 12``, ``СОШ № 3``);
+* ``BODY`` — education authorities (управление / отдел / комитет / департамент /
+  министерство образования …), administrations and councils of a named place;
+* ``NAMED`` — universities, institutes and centres named by adjectives
+  (Тихоокеанский государственный университет, Хабаровский краевой институт
+  развития образования, Центр развития образования).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from policykg.extract.grammars import Candidate
+from policykg.extract.grammars.quotes import quoted_at
+
+__all__ = ["FORMS", "find", "institution_subtype", "org_forms"]
+
+
+@lru_cache(maxsize=1)
+def org_forms() -> dict[str, tuple[str, str, str]]:
+    """``form → (expansion, default subtype, level)`` from ``data/org_forms.tsv``."""
+    out: dict[str, tuple[str, str, str]] = {}
+    text = resources.files("policykg.extract").joinpath("data/org_forms.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, expansion, subtype, level = line.split("\t")
+        out[form] = (expansion, subtype, level)
+    return out
+
+
+def _form_regex() -> str:
+    forms = sorted(org_forms(), key=len, reverse=True)
+    parts = [re.escape(f).replace(r"\ ", r"\s?") for f in forms]
+    return "(?:" + "|".join(parts) + ")"
+
+
+FORMS = _form_regex()
+_UP = "А-ЯЁA-Z"
+_CAP_WORD = rf"[{_UP}][а-яёa-z]+(?:-[{_UP}]?[а-яёa-z]+)?"
+INITIALS = rf"(?:[{_UP}]\.\s?){{1,2}}"
+HONORIFIC = (
+    rf"(?:имени|им\.)\s?(?:{INITIALS}\s?{_CAP_WORD}|{_CAP_WORD}(?:\s{_CAP_WORD})?"
+    rf"(?:\s{INITIALS})?|(?:\d+-летия\s)?[а-яё]+\s[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?)"
+)
+NUMBER = r"№\s?\d{1,4}(?:/\d+)?"
+TYPE_ABBR = (
+    r"(?:СОШ|ООШ|НОШ|ОШ|СШ|ЦО|СКШ|ЦРР\s?[-–]?\s?д/с|д/с|ДС|ЦДТ|ДДТ|ДДЮТ|ДЮСШ|СДЮСШОР|СШОР|ДШИ|ДМШ|СЮН|СЮТ|ЦДО|"
+    r"ЦВР|ЦДОД|ДЭБЦ|ЦРО|ИМЦ|ИМО|ЦНМО|ЦБС|ДК)"
+)
+TYPE_WORD = (
+    r"(?:средн\w+\s+общеобразовательн\w+\s+школ\w*|основн\w+\s+общеобразовательн\w+\s+школ\w*|"
+    r"начальн\w+\s+общеобразовательн\w+\s+школ\w*|школ[аыеу]?-интернат\w*|кадетск\w+\s+школ\w*|"
+    r"детск\w+\s+сад\w*(?:\s+(?:общеразвивающего|комбинированного|компенсирующего|присмотра)\s+вида)?|"
+    r"гимнази\w*|лице[йяюе]\w*|школ[аыеуой]{0,2})"
+)
+_FORM_RE = re.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])")
+_AFTER_FORM = re.compile(
+    rf"\s?(?:(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?)?(?P<num>{NUMBER}|(?<=[ШШ])\d{{1,3}}(?!\d))?"
+    rf"(?:\s?(?=«))?", re.IGNORECASE)
+_TAIL_PLACE = re.compile(rf"\s(?:города|г\.)\s?[{_UP}][\w-]+(?:а|ы|и|е)?")
+_TAIL_HONOR = re.compile(rf"\s?{HONORIFIC}")
+_INSTITUTION = re.compile(
+    rf"(?<![\w«/-])(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
+    rf"(?:\s?(?P<name>«[^«»\n]{{2,60}}»))?(?:\s?{HONORIFIC})?", re.IGNORECASE)
+
+EDU_BODY = (
+    r"(?:управлени|отдел|комитет|департамент|министерств)\w*\s+"
+    r"(?:по\s+)?(?:образовани[юя]|просвещени[яюе]|"
+    r"общего\s+и\s+профессионального\s+образования|образования\s+и\s+науки)"
+    r"(?:\s+и\s+(?:науки|молодежной\s+политики|спорта|культуры|делам\s+молодежи))?"
+)
+_NOT_PERSON = rf"(?!\s?{INITIALS})"
+PLACE = (
+    rf"(?:(?:администрации|мэрии)\s+)?(?:"
+    rf"(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
+    rf"|(?:муниципального\s+образования|МО|городского\s+округа|муниципального\s+района)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+)"
+    rf"|(?:[{_UP}][\w-]+(?:ого|его|ой)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|области|края)"
+    rf"(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?"
+    rf"|Республики\s+[{_UP}][\w-]+(?:\s\([{_UP}][\w-]+\))?|Российской\s+Федерации|РФ|России"
+    rf"|(?:города)(?![\w-]))"
+)
+_BODY = re.compile(
+    rf"(?<![\w-])(?P<head>{EDU_BODY})(?:\s+(?P<place>{PLACE}))?", re.IGNORECASE)
+_ADMIN = re.compile(
+    rf"(?<![\w-])(?P<head>администраци\w*|мэри\w*)\s+(?P<place>(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
+    rf"|(?:муниципального\s+образования|МО|городского\s+округа)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+)"
+    rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа))",
+    re.IGNORECASE)
+_COUNCIL = re.compile(
+    rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*|Дум\w*\s+(?:города|г\.)\s?[{_UP}][\w-]+"
+    rf"|Совет\w*\s+депутатов(?:\s+(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|поселения))?"
+    rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?)")
+_NAMED = re.compile(
+    rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом)\s+)+"
+    rf"(?:(?:государственн|федеральн|педагогическ|технологическ|медицинск|аграрн|краев|областн|республиканск|"
+    rf"национальн|исследовательск|политехническ)\w*\s+)*"
+    rf"(?:университет|институт|академи|колледж|техникум|училищ)\w*"
+    rf"(?:\s+(?:развития\s+образования|повышения\s+квалификации(?:\s+\w+ов)?|управления|"
+    rf"профессионального\s+образования|непрерывного\s+образования))?"
+    rf"|(?:[{_UP}][а-яё]+(?:ск|н)(?:ого|ий|ый|ой)\s+)*(?:Институт|Центр)\w*\s+(?:развития\s+образования|"
+    rf"повышения\s+квалификации|непрерывного\s+повышения\s+профессионального\s+мастерства(?:\s+педагогических\s+работников)?|"
+    rf"оценки\s+качества\s+образования|мониторинга\s+качества\s+образования)"
+    rf"(?:\s+(?:[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|Республики\s+[{_UP}]\w+))?)")
+
+_SUBTYPE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"д/с|детск\w* сад|ЦРР|ДС\b|дошкольн", "kindergarten"),
+    (r"ДЮСШ|СШОР|ЦДТ|ДДТ|ДДЮТ|ДШИ|ДМШ|СЮН|СЮТ|ЦДО|ЦВР|ДЭБЦ|дополнительного образования|творчества|"
+     r"спортивн\w* школ|кванториум|IT-куб", "additional_education"),
+    (r"СОШ|ООШ|НОШ|\bОШ\b|\bСШ\b|СКШ|школ|гимнази|лице[йя]|центр образования|\bЦО\b", "school"),
+    (r"колледж|техникум|училищ", "vocational_college"),
+    (r"ЦРО|ИМЦ|ИМО|ЦНМО|методическ|развития образования|повышения квалификации|ИРО\b|ИПК\b", "methodical_centre"),
+    (r"университет|академи|институт", "university"),
+    (r"музей|библиотек|ЦБС|культуры|\bДК\b|дом культуры", "cultural"),
+)
+
+
+def institution_subtype(name: str, default: str) -> str:
+    """Subtype from the words of a name, else ``default`` (the legal form's).
+
+    >>> institution_subtype("ЦРР-д/с № 18", "school"), institution_subtype("СОШ № 3", "other_organisation")
+    ('kindergarten', 'school')
+    """
+    for pattern, subtype in _SUBTYPE_WORDS:
+        if re.search(pattern, name, re.IGNORECASE):
+            return subtype
+    return default
+
+
+def _number(name: str) -> str | None:
+    m = re.search(r"№\s?(\d{1,4})", name) or re.search(
+        r"(?:СОШ|ООШ|НОШ|СШ|д/с|ДС|ДЮСШ)\s?-?(\d{1,4})(?!\d)", name, re.IGNORECASE)
+    return m.group(1) if m else None
+
+
+def _with_form(text: str) -> list[Candidate]:
+    out: list[Candidate] = []
+    forms = org_forms()
+    for m in _FORM_RE.finditer(text):
+        form = re.sub(r"\s+", " ", m.group("form"))
+        form_key = form if form in forms else form.replace(" ", "")
+        if form_key not in forms:
+            form_key = next((f for f in forms if f.replace(" ", "") == form.replace(" ", "")), form)
+        default = forms.get(form_key, ("", "other_organisation", ""))[1]
+        pos = m.end()
+        a = _AFTER_FORM.match(text, pos)
+        name_start = pos
+        end = pos
+        if a and a.group(0).strip():
+            end = a.end()
+            while end > pos and text[end - 1] == " ":
+                end -= 1
+        if end < len(text) and text[end:end + 2].lstrip()[:1] == "«" and (end == pos or a and a.group("num") or a and a.group("type")):
+            qpos = text.index("«", end)
+            q = quoted_at(text, qpos, eager=True)
+            if q is not None and q.end - q.start > 2:
+                end = q.end
+        elif end < len(text) and text[end] == "«":
+            q = quoted_at(text, end, eager=True)
+            if q is not None and q.end - q.start > 2:
+                end = q.end
+        if end == pos:
+            continue
+        h = _TAIL_HONOR.match(text, end)
+        if h:
+            end = h.end()
+        p = _TAIL_PLACE.match(text, end)
+        if p and not text[pos:end].strip().startswith("«"):
+            end = p.end()
+        name = text[name_start:end].strip()
+        if not re.search(r"[\w]", name):
+            continue
+        subtype = institution_subtype(name, default)
+        if form_key.endswith(("ДО", "ДПО", "ВО", "ВПО", "СПО")) or default in ("company", "cultural"):
+            subtype = default if default != "other_organisation" else subtype
+        out.append(Candidate(m.start(), end, "organisation", subtype, "org.legal_form",
+                             attrs={"form": form_key, "name": name, "number": _number(name)},
+                             priority=3))
+    return out
+
+
+_TAIL_WORD = re.compile(r" (и |)([а-яё]+)(?=[\s,.;:)»]|$)")
+
+
+def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
+    """Extend a name over the lower-case genitive words that follow it.
+
+    «Российской академии» + «народного хозяйства и государственной службы».
+    """
+    from policykg.morph import morph
+
+    analyser = morph()
+    for _ in range(max_words):
+        m = _TAIL_WORD.match(text, end)
+        if not m or not any(p.tag.case == "gent" and p.tag.POS in ("NOUN", "ADJF")
+                            for p in analyser.parse(m.group(2))):
+            break
+        end = m.end()
+    return end
+
+
+def find(text: str) -> list[Candidate]:
+    """Every organisation reference the grammars see in ``text``.
+
+    >>> [(c.subtype, c.attrs.get("number"), c.attrs["name"]) for c in find("на базе МАОУ «СОШ№5» и МБДОУ д/с № 31 «Радуга»")]
+    [('school', '5', '«СОШ№5»'), ('kindergarten', '31', 'д/с № 31 «Радуга»')]
+    """
+    out = _with_form(text)
+    for m in _INSTITUTION.finditer(text):
+        name = m.group(0)
+        out.append(Candidate(m.start(), m.end(), "organisation", institution_subtype(name, "school"),
+                             "org.numbered", attrs={"name": name, "number": _number(name)}, priority=2))
+    for m in _BODY.finditer(text):
+        head = m.group("head")
+        if head.lower().startswith(("отдел", "управлени", "комитет", "департамент")) and \
+                re.search(r"образованием|образованию\b", head) and not head.lower().startswith("комитет"):
+            continue
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.edu_body",
+                             attrs={"name": m.group(0), "head": head, "place": m.group("place")},
+                             priority=2))
+    for m in _ADMIN.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin",
+                             attrs={"name": m.group(0), "place": m.group("place")}, priority=1))
+    for m in _COUNCIL.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
+                             attrs={"name": m.group(0)}, priority=1))
+    named = list(_NAMED.finditer(text))
+    skip: set[int] = set()
+    for i, m in enumerate(named):
+        if i in skip:
+            continue
+        end = m.end()
+        # «… института управления Российской академии …»: a branch named with its parent.
+        if i + 1 < len(named) and named[i + 1].start() == end + 1 and text[end] == " ":
+            end = named[i + 1].end()
+            skip.add(i + 1)
+        end = _genitive_tail(text, end)
+        name = text[m.start():end]
+        out.append(Candidate(m.start(), end, "organisation",
+                             institution_subtype(name, "other_organisation"), "org.named",
+                             attrs={"name": name}, priority=1))
+    return out

@@ -1,0 +1,186 @@
+"""Resolution metadata: title, event type, dates, municipality, region, participants.
+
+Read from the cleaned text: the header (the first lines) weighs more than the body.
+The municipality is named in the text; its region is taken from the text when a
+subject of the Federation is written out (``region_in_text``), else from the
+gazetteer when the municipality's name belongs to one region only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from policykg.extract.grammars.dates import MONTH, parse_date
+from policykg.extract.grammars.quotes import iter_quoted
+from policykg.extract.registry import registry
+from policykg.gazetteer import gazetteer
+from policykg.models import ResolutionMeta
+from policykg.morph import inflect_phrase, lemma
+
+__all__ = ["extract_meta"]
+
+_EVENT = re.compile(
+    r"(?P<adj>(?:[А-Яа-яЁё]+(?:ой|ого|ая|ий|ый|ую|ом|ые|ых)\s+){0,2})"
+    r"(?P<noun>конференци\w*|форум\w*|совещани\w*|чтени\w*|съезд\w*|семинар\w*|сессии|сессия|"
+    r"педсовет\w*|заседани\w*|слет\w*)", re.IGNORECASE)
+_HEADER = 900
+_RANGE = re.compile(
+    rf"(?:[Сс]\s+)?(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{MONTH}))?\s*(?:по|-|–|—)\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTH})\s+(?P<y>\d{{4}})",
+    re.IGNORECASE)
+_NUM_RANGE = re.compile(r"(?P<d1>\d{1,2})\s*[-–—]\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
+_SINGLE = re.compile(rf"(?<!от\s)(?<![\d.])«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}|(?<!от\s)(?<![\d.])\d{{1,2}}\.\d{{1,2}}\.\d{{4}}",
+                     re.IGNORECASE)
+_PARTICIPANTS = re.compile(
+    r"(?P<q>(?:около|более|свыше|порядка|не менее|почти|больше|примерно)\s+)?(?P<n>\d{2,5})\s+"
+    r"(?P<who>человек|педагог\w*|участник\w*|работник\w*|специалист\w*|руководител\w*|представител\w*)",
+    re.IGNORECASE)
+_DISTRICT = re.compile(
+    r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ом|ий|ой|ый|ая|ском|ского))\s+"
+    r"(?P<type>городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*)")
+_CITY = re.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
+_MO = re.compile(r"(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
+
+
+def _dates(text: str) -> tuple[str | None, str | None]:
+    for window in (text[:_HEADER * 2], text):
+        best: tuple[int, str, str] | None = None
+        for m in _RANGE.finditer(window):
+            y, m2 = m.group("y"), m.group("m2")
+            d2 = parse_date(f"{m.group('d2')} {m2} {y}")
+            d1 = parse_date(f"{m.group('d1')} {m.group('m1') or m2} {y}")
+            if d1 and d2 and (best is None or m.start() < best[0]):
+                best = (m.start(), d1, d2)
+        for m in _NUM_RANGE.finditer(window):
+            d1 = parse_date(f"{m.group('d1')}.{m.group('m')}.{m.group('y')}")
+            d2 = parse_date(f"{m.group('d2')}.{m.group('m')}.{m.group('y')}")
+            if d1 and d2 and (best is None or m.start() < best[0]):
+                best = (m.start(), d1, d2)
+        for m in _SINGLE.finditer(window):
+            tail = window[m.end():m.end() + 12]
+            if re.match(r"\s*(?:г\.?|года)?\s*№", tail):
+                continue  # an act's date
+            d = parse_date(m.group(0))
+            if d and (best is None or m.start() < best[0]):
+                best = (m.start(), d, d)
+            break
+        if best:
+            return best[1], best[2]
+    return None, None
+
+
+def _title_and_event(text: str) -> tuple[str | None, str | None]:
+    reg = registry()
+    head = text[:_HEADER * 3]
+    for ev in _EVENT.finditer(head):
+        after = head[ev.end():ev.end() + 260]
+        for q in iter_quoted(after):
+            if q.depth:
+                continue
+            inner = after[q.inner_start:q.inner_end].strip()
+            if not inner or reg.lookup(inner) is not None or not q.closed:
+                continue
+            title = re.sub(r"\s+", " ", inner)
+            if title.isupper():
+                lower = re.search(re.escape(title), text, re.IGNORECASE)
+                for m in re.finditer(re.escape(title), text, re.IGNORECASE):
+                    if not m.group(0).isupper():
+                        lower = m
+                        break
+                if lower is not None:
+                    title = lower.group(0)
+            event = inflect_phrase(f"{ev.group('adj')}{ev.group('noun')}".strip()).lower()
+            return title, event
+    ev0 = _EVENT.search(head)
+    return None, (inflect_phrase(f"{ev0.group('adj')}{ev0.group('noun')}".strip()).lower() if ev0 else None)
+
+
+def _municipality(text: str) -> tuple[str | None, str | None]:
+    """(canonical name, region key from the gazetteer when unique)."""
+    gaz = gazetteer()
+    votes: Counter[str] = Counter()
+    forms: dict[str, str] = {}
+    regions: dict[str, str | None] = {}
+
+    def vote(name: str, pos: int, region_key: str | None) -> None:
+        weight = 3 if pos < _HEADER else 1
+        votes[name] += weight
+        regions.setdefault(name, region_key)
+
+    for m in _DISTRICT.finditer(text):
+        phrase = inflect_phrase(re.sub(r"\s+", " ", m.group(0)))
+        adj = lemma(m.group("adj"))
+        if lemma(m.group("type").split()[-1]) == "район" and re.search(r"област|кра[йя]", text[m.end():m.end() + 12]):
+            continue
+        found = gaz.municipalities(phrase)
+        name = found[0].name if len(found) == 1 else phrase
+        key = f"d:{adj}"
+        # keep the most specific form of one district («… муниципальный район» over «… район»)
+        if key not in forms or len(phrase.split()) > len(forms[key].split()):
+            forms[key] = name if len(found) == 1 else phrase
+        vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+    for m in _MO.finditer(text):
+        name = m.group("name").strip()
+        found = gaz.municipalities(name)
+        key = f"d:{lemma(name.split()[0])}"
+        forms.setdefault(key, found[0].name if len(found) == 1 else name)
+        vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+    for m in _CITY.finditer(text):
+        raw = m.group("name")
+        city = "-".join(w[:1].upper() + lemma(w)[1:] if w else w for w in re.split(r"\s?-\s?", raw))
+        found = gaz.municipalities(city) or gaz.municipalities(raw)
+        if not found and raw.isupper():
+            continue
+        name = found[0].name if len(found) == 1 else f"город {city}"
+        key = f"c:{name}"
+        forms.setdefault(key, name)
+        vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+    if not votes:
+        return None, None
+    best = votes.most_common(1)[0][0]
+    return forms[best], regions.get(best)
+
+
+def _region_in_text(text: str) -> str | None:
+    gaz = gazetteer()
+    words = list(re.finditer(r"[А-ЯЁа-яё-]+", text))
+    counts: Counter[str] = Counter()
+    lemmas = [lemma(w.group(0)) for w in words]
+    for i in range(len(lemmas)):
+        for n in (2, 3, 1, 4):
+            r = gaz.region_by_lemmas.get(tuple(lemmas[i:i + n]))
+            if r is not None and (n > 1 or words[i].group(0)[0].isupper()):
+                counts[r.key] += 1
+                break
+    if not counts:
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def extract_meta(text: str) -> ResolutionMeta:
+    """Metadata of a resolution from its cleaned text.
+
+    >>> m = extract_meta("РЕЗОЛЮЦИЯ\\nавгустовской конференции Иволгинского района «Инвестиции»\\n25 августа 2021 года")
+    >>> m.title, m.event_type, m.date_start, m.municipality
+    ('Инвестиции', 'августовская конференция', '2021-08-25', 'Иволгинский район')
+    """
+    gaz = gazetteer()
+    title, event = _title_and_event(text)
+    start, end = _dates(text)
+    municipality, muni_region = _municipality(text)
+    region_key = _region_in_text(text)
+    in_text = region_key is not None
+    if region_key is None:
+        region_key = muni_region
+    region = gaz.regions[region_key].name if region_key else None
+    participants = participants_text = None
+    for m in _PARTICIPANTS.finditer(text):
+        before = text[max(0, m.start() - 120):m.start()].lower()
+        if "участ" in before or "присутств" in before:
+            participants = int(m.group("n"))
+            participants_text = m.group(0)
+            break
+    return ResolutionMeta(title=title, event_type=event, date_start=start, date_end=end,
+                          municipality=municipality, region=region,
+                          region_in_text=in_text if region else None,
+                          participants=participants, participants_text=participants_text)

@@ -1,0 +1,448 @@
+"""Resolution: mentions → canonical entities, one resolver per kind.
+
+Within one document every way of writing a reference becomes one entity: an act
+by its (subtype, number) or its known title, a registry item by its key, a
+numbered institution by its type and number, a body by its name. Keys are stable
+strings (``act/presidential_decree/474/2020``, ``project/federal/uspekh-kazhdogo-rebenka``,
+``org/school/gorod-ust-ilimsk/sosh-5``). A mention that cannot be tied to a
+canonical entity gets an entity with ``key=None``: its kind is set, never a guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from policykg.extract.registry import lemma_key, registry
+from policykg.models import Entity, Mention, Resolutions
+from policykg.morph import inflect_phrase, lemma
+from policykg.slug import slug
+
+__all__ = ["RESOLVERS", "known_acts", "resolve"]
+
+Resolver = Callable[[list[Mention], "Context"], list[tuple[Entity, list[Mention]]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a resolver may know about the document beyond its mentions."""
+
+    municipality: str | None = None
+    region: str | None = None
+
+
+# --- acts ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class KnownAct:
+    key: str
+    subtype: str
+    number: str
+    date: str
+    issuer: str | None
+    title: str
+
+
+@lru_cache(maxsize=1)
+def known_acts() -> tuple[dict[tuple[str, str], list[KnownAct]], dict[tuple[str, ...], KnownAct]]:
+    """``(subtype, number) → acts`` and ``title lemmas → act`` from ``data/acts.jsonl``."""
+    by_number: dict[tuple[str, str], list[KnownAct]] = defaultdict(list)
+    by_title: dict[tuple[str, ...], KnownAct] = {}
+    text = resources.files("policykg.extract").joinpath("data/acts.jsonl").read_text("utf-8")
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        act = KnownAct(d["key"], d["subtype"], d.get("number") or "", d["date"], d.get("issuer"), d["title"])
+        if act.number:  # the Constitution has no number
+            by_number[(act.subtype, act.number.upper())].append(act)
+        for t in (d["title"], *(d.get("title_aliases") or []), *(d.get("short_names") or [])):
+            by_title.setdefault(lemma_key(t), act)
+    return dict(by_number), by_title
+
+
+_ISSUER_GENITIVE = (
+    (r"^(минпросвещени|министерств\w* просвещени)", "Минпросвещения России", "Министерство просвещения РФ"),
+    (r"^(минобрнауки|министерств\w* образования и науки (рф|российской|россии))",
+     "Минобрнауки России", "Министерство образования и науки РФ"),
+    (r"^(минобрнауки|министерств\w* науки и высшего)", "Минобрнауки России",
+     "Министерство науки и высшего образования РФ"),
+    (r"^(минтруд|министерств\w* труда)", "Минтруда России", "Министерство труда и социальной защиты РФ"),
+    (r"^(минздрав|министерств\w* здравоохранения)", "Минздрава России", "Министерство здравоохранения РФ"),
+    (r"^(рособрнадзор|федеральн\w* служб\w* по надзору в сфере образования)", "Рособрнадзора", "Рособрнадзор"),
+    (r"^(роспотребнадзор)", "Роспотребнадзора", "Роспотребнадзор"),
+    (r"^главн\w* государственн\w* санитарн", "Главного государственного санитарного врача РФ",
+     "Главный государственный санитарный врач РФ"),
+    (r"^президент", "Президента РФ", "Президент РФ"),
+    (r"^правительств\w* (рф|российской федерации|россии)", "Правительства РФ", "Правительство РФ"),
+)
+_TYPE_LABEL = {
+    "указ": "Указ", "закон": "Закон", "постановление": "Постановление", "распоряжение": "Распоряжение",
+    "приказ": "Приказ", "письмо": "Письмо", "решение": "Решение",
+}
+
+
+def _issuer_forms(issuer_text: str) -> tuple[str | None, str | None]:
+    """(genitive label form, canonical nominative) of an issuer phrase."""
+    low = issuer_text.lower()
+    if not low:
+        return None, None
+    for pattern, gen, nom in _ISSUER_GENITIVE:
+        if re.search(pattern, low):
+            return gen, nom
+    return issuer_text, inflect_phrase(issuer_text)
+
+
+def _act_group_key(m: Mention) -> tuple[str, str] | None:
+    number = m.attrs.get("number")
+    if number:
+        return ("num", str(number).upper())
+    title = m.attrs.get("title")
+    if title:
+        known = known_acts()[1].get(lemma_key(str(title)))
+        if known is not None:
+            return ("num", known.number.upper())
+        return ("title", " ".join(lemma_key(str(title))))
+    return None
+
+
+def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, list[Mention]]]:
+    """Acts: one entity per number (or known title) in the document."""
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    unresolved: list[Mention] = []
+    for m in mentions:
+        k = _act_group_key(m)
+        if k is None:
+            unresolved.append(m)
+        else:
+            groups[k].append(m)
+    # A federal law cited by title only and the same law by number are one act.
+    out: list[tuple[Entity, list[Mention]]] = []
+    by_number, by_title = known_acts()
+    for (how, value), ms in groups.items():
+        subtypes = [m.subtype for m in ms if m.subtype and m.subtype != "other_act"]
+        subtype = max(set(subtypes), key=subtypes.count) if subtypes else "other_act"
+        number: str | None = None
+        if how == "num":
+            number = next((str(m.attrs["number"]) for m in ms if m.attrs.get("number")), None)
+        title_known = None
+        if how == "title":
+            title_known = by_title.get(tuple(value.split()))
+        dates = [str(m.attrs["date"]) for m in ms if m.attrs.get("date")]
+        date = dates[0] if dates else None
+        titles = sorted((str(m.attrs["title"]) for m in ms if m.attrs.get("title")), key=len, reverse=True)
+        title = titles[0] if titles else None
+        issuers = [str(m.attrs.get("issuer_text") or "") for m in ms if m.attrs.get("issuer_text")]
+        issuer_text = max(issuers, key=len) if issuers else ""
+        canon = next((str(m.attrs["issuer"]) for m in ms if m.attrs.get("issuer")), None)
+        gen, nom = _issuer_forms(issuer_text)
+        if canon is None:
+            canon = nom
+        if number is None and title_known is None:
+            if title:
+                known = by_title.get(lemma_key(title))
+                if known is not None:
+                    number = known.number
+            if number is None:
+                for m in ms:
+                    unresolved.append(m)
+                continue
+        if number is None and title_known is not None:
+            number = title_known.number
+        known_list = by_number.get((subtype, (number or "").upper()), [])
+        known = next((k for k in known_list if date is None or k.date == date), None)
+        if subtype == "sanitary_rules":
+            code = next((str(m.attrs["code"]) for m in ms if m.attrs.get("code")), "СанПиН")
+            label = f"{code} {number}"
+            canon = "Главный государственный санитарный врач РФ"
+        else:
+            type_word = next((lemma(str(m.attrs["type"]).split()[-1]) for m in ms if m.attrs.get("type")), "")
+            label = _act_label(subtype, type_word, gen, issuer_text, number)
+        year = (date or (known.date if known else ""))[:4]
+        issuer_slug = "" if subtype in _FEDERAL_SUBTYPES else slug(nom or issuer_text or "unknown") + "/"
+        key = f"act/{subtype}/{issuer_slug}{slug(number or '')}" + (f"/{year}" if year else "")
+        if subtype == "federal_law" or subtype == "federal_constitutional_law":
+            canon = None
+        attrs: dict[str, Any] = {"number": number, "date": date, "title": title, "issuer": canon}
+        if known is not None:
+            attrs["known_date"] = known.date
+            attrs["official_title"] = known.title
+        out.append((Entity(key, "act", subtype, label, attrs), ms))
+    for m in unresolved:
+        out.append((Entity(None, "act", m.subtype, m.text, {"number": m.attrs.get("number"),
+                                                           "date": m.attrs.get("date"),
+                                                           "title": m.attrs.get("title"),
+                                                           "issuer": m.attrs.get("issuer")}), [m]))
+    return out
+
+
+_FEDERAL_SUBTYPES = {"federal_law", "federal_constitutional_law", "presidential_decree",
+                     "government_resolution", "government_order", "sanitary_rules"}
+
+
+def _act_label(subtype: str, type_word: str, gen: str | None, issuer_text: str, number: str | None) -> str:
+    no = f"№ {number}" if number else ""
+    if subtype == "presidential_decree":
+        return f"Указ Президента РФ {no}".strip()
+    if subtype == "federal_law":
+        return f"Федеральный закон {no}".strip()
+    if subtype == "federal_constitutional_law":
+        return f"Федеральный конституционный закон {no}".strip()
+    if subtype == "government_resolution":
+        return f"Постановление Правительства РФ {no}".strip()
+    if subtype == "government_order":
+        return f"Распоряжение Правительства РФ {no}".strip()
+    word = _TYPE_LABEL.get(type_word, type_word.capitalize() or "Акт")
+    who = gen or issuer_text
+    return " ".join(x for x in (word, who, no) if x)
+
+
+# --- standards ------------------------------------------------------------------------
+
+def resolve_standards(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, list[Mention]]]:
+    """ФГОС by level (one entity per level; a coordinated span counts for each);
+    professional standards by their title."""
+    groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.subtype == "fgos":
+            levels = list(m.attrs.get("levels") or [])
+            ovz = " обучающихся с ОВЗ" if m.attrs.get("ovz") else ""
+            for lv in levels or [""]:
+                groups[("fgos", f"ФГОС {lv}".strip() + ovz)].append(m)
+        else:
+            title = m.attrs.get("title")
+            who = m.attrs.get("who")
+            if title:
+                e = registry().lookup(str(title))
+                label = e.label if e is not None else f"Профессиональный стандарт «{title}»"
+            elif who:
+                label = "Профессиональный стандарт " + str(who)
+            else:
+                label = inflect_phrase(m.attrs.get("clean", m.text)).capitalize()
+            groups[("professional_standard", label)].append(m)
+    out = []
+    for (subtype, label), ms in groups.items():
+        key = f"standard/{subtype}/{slug(label)}"
+        out.append((Entity(key, "standard", subtype, label, {}), ms))
+    return out
+
+
+# --- projects -------------------------------------------------------------------------
+
+def _name_label(name: str) -> str:
+    name = re.sub(r"\s+", " ", name.strip(" «»"))
+    label = inflect_phrase(name)
+    return label[:1].upper() + label[1:]
+
+
+def resolve_projects(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, list[Mention]]]:
+    """Registry projects by key; other named projects by their nominative name."""
+    reg = registry()
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    labels: dict[str, tuple[str | None, str, str]] = {}
+    for m in mentions:
+        key = m.attrs.get("key")
+        if key:
+            e = reg.entries[str(key)]
+            groups[e.key].append(m)
+            labels[e.key] = (e.key, e.subtype, e.label)
+            continue
+        name = str(m.attrs.get("name") or m.attrs.get("clean") or m.text)
+        label = _name_label(name)
+        e2 = reg.lookup(label)
+        if e2 is not None:
+            groups[e2.key].append(m)
+            labels[e2.key] = (e2.key, e2.subtype, e2.label)
+            continue
+        gk = "local:" + " ".join(lemma_key(label))
+        groups[gk].append(m)
+        if gk not in labels:
+            scoped = m.subtype in ("municipal_project", "programme") and ctx.municipality
+            key2 = f"project/{m.subtype}/{slug(ctx.municipality or '')}/{slug(label)}" if scoped else None
+            labels[gk] = (key2, m.subtype or "programme", label)
+    out = []
+    for gk, ms in groups.items():
+        key, subtype, label = labels[gk]
+        attrs: dict[str, Any] = {}
+        if subtype == "federal_project":
+            levels: list[str] = []
+            for m in ms:
+                for lv in m.attrs.get("level_in_text") or []:
+                    if lv not in levels:
+                        levels.append(lv)
+            attrs["level_in_text"] = levels
+            e = reg.entries.get(key or "")
+            if e is not None and e.parent:
+                attrs["parent"] = e.parent
+        if subtype in ("municipal_project", "programme") and ctx.municipality and not (key or "").startswith(
+                ("project/national", "project/federal", "project/initiative")):
+            attrs["municipality"] = ctx.municipality
+        out.append((Entity(key, "project", subtype, label, attrs), ms))
+    return out
+
+
+# --- organisations ------------------------------------------------------------------
+
+_TYPE_CANON = (
+    (r"ЦРР\s?[-–]?\s?д/с|д/с|детск\w* сад|\bДС\b", "д/с"),
+    (r"СОШ|средн\w+ общеобразовательн\w+ школ", "СОШ"),
+    (r"ООШ|основн\w+ общеобразовательн\w+ школ", "ООШ"),
+    (r"НОШ|начальн\w+ общеобразовательн\w+ школ", "НОШ"),
+    (r"гимнази", "гимназия"), (r"лице", "лицей"), (r"интернат", "школа-интернат"),
+    (r"ДЮСШ|спортивн", "ДЮСШ"), (r"школ", "школа"),
+)
+_LOCAL_SUBTYPES = {"school", "kindergarten", "additional_education", "cultural"}
+
+
+def _inst_type(name: str, subtype: str | None) -> str:
+    for pattern, canon in _TYPE_CANON:
+        if re.search(pattern, name, re.IGNORECASE):
+            return canon
+    return "д/с" if subtype == "kindergarten" else ""
+
+
+def _org_label(m: Mention) -> str:
+    s = re.sub(r"\s+", " ", str(m.attrs.get("clean") or m.text)).strip()
+    s = re.sub(r"№\s?(\d)", r"№ \1", s)
+    s = s.lstrip("«")
+    if s.count("«") > s.count("»"):
+        s += "»" * (s.count("«") - s.count("»"))
+    return s
+
+
+def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, list[Mention]]]:
+    """Organisations: registry bodies by key; numbered institutions by type and number
+    (a generic «школа № 5» joins the one school № 5 of the document); education bodies
+    by name (a bare «управление образования» joins the one named body)."""
+    reg = registry()
+    groups: dict[str, list[Mention]] = defaultdict(list)
+    meta: dict[str, dict[str, Any]] = {}
+    muni = ctx.municipality
+    for m in mentions:
+        key = m.attrs.get("key")
+        if not key and m.rule in ("org.named", "org.council", "org.admin", "org.edu_body"):
+            e = reg.lookup(inflect_phrase(str(m.attrs.get("clean") or m.text)))
+            key = e.key if e is not None else None
+        if key:
+            e = reg.entries[str(key)]
+            groups[e.key].append(m)
+            meta[e.key] = {"key": e.key, "subtype": e.subtype, "label": e.label}
+            continue
+        if m.rule in ("org.legal_form", "org.numbered"):
+            number = m.attrs.get("number")
+            name = str(m.attrs.get("name") or m.text)
+            if number:
+                gk = f"num:{m.subtype}:{_inst_type(name, m.subtype)}:{number}"
+            else:
+                gk = "name:" + " ".join(lemma_key(name))
+            groups[gk].append(m)
+            meta.setdefault(gk, {"subtype": m.subtype, "number": number})
+        elif m.rule == "org.edu_body":
+            place = m.attrs.get("place")
+            head = " ".join(lemma_key(str(m.attrs.get("head") or "")))
+            gk = f"body:{head}:{' '.join(lemma_key(str(place))) if place else ''}"
+            groups[gk].append(m)
+            meta.setdefault(gk, {"subtype": "government_body", "body": head, "place": bool(place)})
+        else:
+            gk = f"other:{m.rule}:" + " ".join(lemma_key(str(m.attrs.get("clean") or m.text)))
+            groups[gk].append(m)
+            meta.setdefault(gk, {"subtype": m.subtype})
+    _merge_generic_numbered(groups)
+    _merge_bare_bodies(groups, meta)
+    out = []
+    for gk, ms in groups.items():
+        info = meta.get(gk, {"subtype": ms[0].subtype})
+        subtype = info.get("subtype") or ms[0].subtype
+        if "label" in info:
+            out.append((Entity(info["key"], "organisation", subtype, info["label"], {}), ms))
+            continue
+        with_form = [m for m in ms if m.rule == "org.legal_form"]
+        pool = with_form or ms
+        best = max(pool, key=lambda m: (not str(m.attrs.get("clean", "")).isupper(), len(m.text)))
+        if best.rule in ("org.legal_form",):
+            label = _org_label(best)
+        else:
+            label = _name_label(str(best.attrs.get("clean") or best.text))
+            label = re.sub(r"№\s?(\d)", r"№ \1", label)
+        number = next((m.attrs.get("number") for m in ms if m.attrs.get("number")), None)
+        local = subtype in _LOCAL_SUBTYPES or gk.startswith("body:") or best.rule in ("org.admin", "org.council")
+        form = str(best.attrs.get("form") or "")
+        if form[:1] in ("Ф",) or form.startswith(("ГБПОУ", "ГАПОУ", "ГАУ ДПО", "ООО")):
+            local = False
+        if local:
+            key = f"org/{subtype}/{slug(muni)}/{slug(label)}" if muni else None
+        else:
+            key = f"org/{subtype}/{slug(label)}"
+        attrs: dict[str, Any] = {"number": number}
+        if local and muni:
+            attrs["municipality"] = muni
+        out.append((Entity(key, "organisation", subtype, label, attrs), ms))
+    return out
+
+
+def _merge_generic_numbered(groups: dict[str, list[Mention]]) -> None:
+    for gk in [k for k in groups if k.startswith("num:")]:
+        _, subtype, typ, number = gk.split(":")
+        if typ not in ("школа", ""):
+            continue
+        targets = [k for k in groups if k != gk and k.startswith(f"num:{subtype}:") and k.endswith(f":{number}")]
+        if len(targets) == 1:
+            groups[targets[0]].extend(groups.pop(gk))
+
+
+def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[str, Any]]) -> None:
+    bodies = [k for k in groups if k.startswith("body:")]
+    for gk in bodies:
+        if meta[gk].get("place") or gk not in groups:
+            continue
+        head = meta[gk]["body"]
+        targets = [k for k in groups if k != gk and k.startswith(f"body:{head}:")]
+        if len(targets) == 1:
+            groups[targets[0]].extend(groups.pop(gk))
+
+
+RESOLVERS: dict[str, Resolver] = {
+    "act": resolve_acts,
+    "standard": resolve_standards,
+    "project": resolve_projects,
+    "organisation": resolve_orgs,
+}
+
+
+def resolve(mentions: Iterable[Mention], resolvers: Mapping[str, Resolver] | None = None,
+            municipality: str | None = None, region: str | None = None) -> Resolutions:
+    """Group one document's mentions into canonical entities.
+
+    Args:
+        mentions: the mentions of one document.
+        resolvers: ``kind → resolver``; :data:`RESOLVERS` by default.
+        municipality: scopes local organisations and projects (their keys).
+        region: the document's region, for resolvers that need it.
+
+    Returns:
+        ``{Entity: [Mention, ...]}`` in order of first mention.
+    """
+    chosen = dict(RESOLVERS if resolvers is None else resolvers)
+    by_kind: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_kind[m.kind].append(m)
+    ctx = Context(municipality, region)
+    pairs: list[tuple[Entity, list[Mention]]] = []
+    for kind, ms in by_kind.items():
+        fn = chosen.get(kind)
+        if fn is None:
+            pairs.extend((Entity(None, kind, m.subtype, m.text, {}), [m]) for m in ms)
+        else:
+            pairs.extend(fn(ms, ctx))
+    pairs.sort(key=lambda p: min(m.start for m in p[1]))
+    out: Resolutions = {}
+    for entity, ms in pairs:
+        # Two unresolved entities may compare equal (same label): keep both lists.
+        out.setdefault(entity, []).extend(sorted(ms, key=lambda m: m.start))
+    return out
