@@ -89,7 +89,7 @@ def hyphens(text: str) -> tuple[str, list[Edit] | None]:
     text2, second = _sub(_SPACE_HYPHEN, text, join)
     if stage1 is None:
         return text2, second
-    if second is None:
+    if second is None or first is None:
         return text2, first
     # Two passes: express the second pass's edits in the original coordinates.
     merged = list(first)
@@ -110,7 +110,7 @@ def _merge_overlapping(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-_CAMEL = re.compile(rf"(?<=[а-яё]{{3}})(?=[А-ЯЁ][а-яё])")
+_CAMEL = re.compile(r"(?<=[а-яё]{3})(?=[А-ЯЁ][а-яё])")
 _LONG_WORD = re.compile(r"[а-яё]{9,}")
 _SHORT_WORDS = frozenset("в во с со к ко и о об у на по за из от до не г".split())
 
@@ -148,7 +148,8 @@ def glued(text: str) -> tuple[str, list[Edit] | None]:
     new_text = "".join(parts)
     if stage1 is None:
         return new_text, edits
-    merged = list(camel or []) + [(stage1.start(s), stage1.start(s), r) for s, _e, r in edits]
+    merged = list(camel) if camel else []
+    merged += [(stage1.start(s), stage1.start(s), r) for s, _e, r in edits]
     merged.sort()
     return new_text, merged
 
@@ -160,7 +161,7 @@ def _split_point(word: str) -> int | None:
     best: tuple[int, int] | None = None
     for cut in range(1, len(word) - 2):
         left, right = word[:cut], word[cut:]
-        if (len(left) < 4 and left not in _SHORT_WORDS) or len(right) < 4:
+        if (len(left) < 5 and left not in _SHORT_WORDS) or len(right) < 5:
             continue
         if _is_known(left) and _is_known(right):
             score = min(len(left), len(right))

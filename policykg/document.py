@@ -35,6 +35,11 @@ def analyse(source: SourceDoc, nlp: Language | None = None) -> DocumentResult:
     cdoc = clean(source)
     meta = extract_meta(cdoc.text)
     mentions = extract(cdoc, nlp)
+    if meta.title:
+        # The event's own title is not a reference (gold README: not annotated).
+        own = meta.title.casefold()
+        mentions = [m for m in mentions if not (m.rule == "project.quoted_by_context"
+                                                and m.text.strip("«» ").casefold() == own)]
     return DocumentResult(source, meta, resolve(mentions, municipality=meta.municipality,
                                                 region=meta.region))
 

@@ -277,9 +277,9 @@ def resolve_projects(mentions: list[Mention], ctx: Context) -> list[tuple[Entity
                     if lv not in levels:
                         levels.append(lv)
             attrs["level_in_text"] = levels
-            e = reg.entries.get(key or "")
-            if e is not None and e.parent:
-                attrs["parent"] = e.parent
+            parent = reg.entries.get(key or "")
+            if parent is not None and parent.parent:
+                attrs["parent"] = parent.parent
         if subtype in ("municipal_project", "programme") and ctx.municipality and not (key or "").startswith(
                 ("project/national", "project/federal", "project/initiative")):
             attrs["municipality"] = ctx.municipality
@@ -330,9 +330,9 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             e = reg.lookup(inflect_phrase(str(m.attrs.get("clean") or m.text)))
             key = e.key if e is not None else None
         if key:
-            e = reg.entries[str(key)]
-            groups[e.key].append(m)
-            meta[e.key] = {"key": e.key, "subtype": e.subtype, "label": e.label}
+            entry = reg.entries[str(key)]
+            groups[entry.key].append(m)
+            meta[entry.key] = {"key": entry.key, "subtype": entry.subtype, "label": entry.label}
             continue
         if m.rule in ("org.legal_form", "org.numbered"):
             number = m.attrs.get("number")
@@ -355,6 +355,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             meta.setdefault(gk, {"subtype": m.subtype})
     _merge_generic_numbered(groups)
     _merge_bare_bodies(groups, meta)
+    _merge_named_into_forms(groups)
     out = []
     for gk, ms in groups.items():
         info = meta.get(gk, {"subtype": ms[0].subtype})
@@ -394,6 +395,23 @@ def _merge_generic_numbered(groups: dict[str, list[Mention]]) -> None:
         targets = [k for k in groups if k != gk and k.startswith(f"num:{subtype}:") and k.endswith(f":{number}")]
         if len(targets) == 1:
             groups[targets[0]].extend(groups.pop(gk))
+
+
+def _merge_named_into_forms(groups: dict[str, list[Mention]]) -> None:
+    """«Тихоокеанского государственного университета» joins ФГБОУ ВО «Тихоокеанский
+    государственный университет» of the same document."""
+    named: dict[tuple[str, ...], str] = {}
+    for gk, ms in groups.items():
+        for m in ms:
+            if m.rule == "org.legal_form":
+                q = re.search(r"«(.+?)»?$", str(m.attrs.get("name") or ""))
+                if q:
+                    named.setdefault(lemma_key(q.group(1)), gk)
+    for gk in [k for k in groups if k.startswith("other:org.named:")]:
+        ms = groups[gk]
+        target = named.get(lemma_key(str(ms[0].attrs.get("clean") or ms[0].text)))
+        if target and target != gk:
+            groups[target].extend(groups.pop(gk))
 
 
 def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[str, Any]]) -> None:

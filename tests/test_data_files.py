@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from policykg.models import SUBTYPES
+from policykg.models import SUBTYPES  # noqa: E402
 
 DATA = ROOT / "policykg" / "extract" / "data"
 KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?:/[a-z0-9]+(?:[-_][a-z0-9]+)*)+$")

@@ -33,7 +33,8 @@ REFS = "policykg.refs"
 
 
 def _candidates(doc: Doc) -> list[Candidate]:
-    return doc.user_data.setdefault(CANDIDATES, [])  # type: ignore[no-any-return]
+    found: list[Candidate] = doc.user_data.setdefault(CANDIDATES, [])
+    return found
 
 
 def ruler_patterns() -> list[dict[str, Any]]:
@@ -211,7 +212,9 @@ def context_before(text: str, start: int, max_words: int = 8) -> list[str]:
                 pos = j
                 continue
         break
-    window = text[max(0, pos - 160):pos]
+    if text[max(0, pos - 1):pos] == "(" or text[max(0, pos - 2):pos] == "( ":
+        max_words = 20  # «… программ и проектов, направленных на … («Школа-школе», …)»
+    window = text[max(0, pos - 240):pos]
     cut = max(window.rfind(c) for c in ".;!?\n")
     if cut != -1:
         window = window[cut + 1:]
@@ -335,9 +338,9 @@ def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
 
     best: dict[tuple[Any, ...], Candidate] = {}
     for c in cands:
-        k = ident(c)
-        if k not in best or c.priority > best[k].priority:
-            best[k] = c
+        ik = ident(c)
+        if ik not in best or c.priority > best[ik].priority:
+            best[ik] = c
     ordered = sorted(best.values(), key=lambda c: (-(c.end - c.start), c.start, -c.priority))
     kept: list[Candidate] = []
     for c in ordered:

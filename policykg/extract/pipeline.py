@@ -78,7 +78,7 @@ def lemmas_component(doc: Doc) -> Doc:
             h = strings.add(lemma(t) if not t[0].isspace() else t)
             cache[t] = h
         values[i, 0] = h
-    doc.from_array([LEMMA], values)
+    doc.from_array([LEMMA], values)  # type: ignore[arg-type]
     return doc
 
 

@@ -60,7 +60,7 @@ def check(gold_dir: Path, corpus_dir: Path) -> list[str]:
             mentions, offsets = ref.get("mentions") or [], ref.get("offsets") or []
             if len(mentions) != len(offsets) or not mentions:
                 problems.append(f"{where}: {len(mentions)} mentions, {len(offsets)} offsets")
-            for m, o in zip(mentions, offsets):
+            for m, o in zip(mentions, offsets, strict=False):
                 if text[o[0]:o[1]] != m:
                     problems.append(f"{where}: text[{o[0]}:{o[1]}] = {text[o[0]:o[1]]!r} != {m!r}")
     return problems

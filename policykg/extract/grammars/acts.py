@@ -186,14 +186,14 @@ def find(text: str) -> list[Candidate]:
                              attrs={"number": num}, priority=1))
     for m in _SANITARY.finditer(text):
         end = m.end()
-        attrs: dict[str, object] = {"number": m.group("num"), "code": m.group("code")}
+        sattrs: dict[str, object] = {"number": m.group("num"), "code": m.group("code")}
         gap = _GAP.match(text, end)
         at = gap.end() if gap else end
         if at < len(text) and text[at] == "«":
             q = quoted_at(text, at)
             if q is not None and q.closed:
-                attrs["title"] = text[q.inner_start:q.inner_end]
+                sattrs["title"] = text[q.inner_start:q.inner_end]
                 end = q.end
         out.append(Candidate(m.start(), end, "act", "sanitary_rules", "act.sanitary",
-                             attrs=attrs, priority=3))
+                             attrs=sattrs, priority=3))
     return out
