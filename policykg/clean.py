@@ -74,15 +74,15 @@ def hyphens(text: str) -> tuple[str, list[Edit] | None]:
 
     A hyphen at a line end followed by a lower-case letter is dropped. A hyphen
     followed by a space inside one line (``противоэпи- демиологических``) is
-    dropped only when pymorphy3 knows the joined word and not the first half, so
-    ``научно- практическая`` keeps its hyphen.
+    dropped only when pymorphy3 does not know the second half as a word, so
+    ``научно- практическая`` keeps its hyphen and ``Про- ектория`` is joined.
     """
     text, first = _sub(_LINE_HYPHEN, text, "")
     stage1 = Stage.from_edits(first, len(text)) if first else None
 
     def join(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
-        if _is_known(left.lower()) or not _is_known((left + right).lower()):
+        if _is_known(right.lower()) or len(left) + len(right) < 7:
             return m.group(0)
         return left + right
 
@@ -184,7 +184,7 @@ _DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2012": "–", "\u2212"
 _YO = str.maketrans("ёЁ", "еЕ")
 #: Latin letters that look like Cyrillic ones.
 _LOOKALIKE = str.maketrans("aAcCeEHKMoOpPTxXyBk", "аАсСеЕНКМоОрРТхХуВк")
-_MIXED = re.compile(rf"[\w-]*[{_CYR}][\w-]*")
+_MIXED = re.compile(rf"\w*[{_CYR}]\w*")
 _LATIN = re.compile(r"[a-zA-Z]")
 
 

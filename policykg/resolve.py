@@ -122,6 +122,9 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             unresolved.append(m)
         else:
             groups[k].append(m)
+            # «приказами … № 286 и № 287»: one span, two acts
+            for extra in m.attrs.get("also_numbers") or ():
+                groups[("num", str(extra).upper())].append(m)
     # A federal law cited by title only and the same law by number are one act.
     out: list[tuple[Entity, list[Mention]]] = []
     by_number, by_title = known_acts()
@@ -130,7 +133,8 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         subtype = max(set(subtypes), key=subtypes.count) if subtypes else "other_act"
         number: str | None = None
         if how == "num":
-            number = next((str(m.attrs["number"]) for m in ms if m.attrs.get("number")), None)
+            number = next((n for m in ms for n in (m.attrs.get("number"), *(m.attrs.get("also_numbers") or ()))
+                           if n and str(n).upper() == value), None)
         title_known = None
         if how == "title":
             title_known = by_title.get(tuple(value.split()))

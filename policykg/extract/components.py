@@ -59,7 +59,9 @@ _TITLE_HEAD = re.compile(
     r"(?<![\w«-])(?P<adj>(?:[Мм]униципальн|[Рр]егиональн|[Гг]осударственн|[Фф]едеральн|[Кк]омплексн|[Оо]бластн|[Кк]раев)\w+\s+)?"
     r"(?P<head>[Пп]рограмм[аыеуой]{0,2}|[Пп]одпрограмм\w*|[Кк]онцепци[яиюей]{1,2}|[Сс]тратеги[яиюей]{1,2}|[Пп]лан[аеуом]{0,2}|[Пп]роект[аеуом]{0,2})"
     r"(?=\s+[а-я])")
-_TITLE_END = re.compile(r"[;.!?\n«»:]|,\s+(?![а-яё]+(?:мых|щих|вших|нных|мого|щего|ящих)\b)|\s\(|\s[-–—]\s")
+_TITLE_END = re.compile(
+    r"[;.!?\n«»:]|,\s+(?![а-яё]+(?:мых|щих|вших|нных|мого|щего|ящих)\b)|\s\(|\s[-–—]\s"
+    r"|\s(?:в\s+соответствии|согласно|утвержденн\w*|принят\w*|в\s+образовательных\s+организациях)\b")
 #: A title must name a place, a period or a level to be more than a generic document type.
 _TITLE_SPECIFIC = re.compile(
     r"\d{4}|област|кра[яейю]\b|краев|республик|район|округ|город|Российской Федерации|\bРФ\b|\bРоссии\b")
@@ -85,6 +87,9 @@ def _titles(text: str) -> list[Candidate]:
             continue
         if not m.group("adj") and not _TITLE_SPECIFIC.search(span):
             continue
+        nxt = text[m.end():].split(None, 1)[0] if text[m.end():].strip() else ""
+        if nxt and _is_verbal(nxt):
+            continue  # «Муниципальная программа направлена на …» is a sentence, not a title
         head = m.group("head").lower()
         adj = (m.group("adj") or "").lower()
         if head.startswith("стратег"):
@@ -101,6 +106,13 @@ def _titles(text: str) -> list[Candidate]:
         out.append(Candidate(m.start(), end, "project", sub, "project.unquoted_title",
                              attrs={"name": span}, priority=1))
     return out
+
+
+def _is_verbal(word: str) -> bool:
+    from policykg.morph import morph
+
+    p = morph().parse(word.lower())[0]
+    return p.tag.POS in ("VERB", "INFN", "PRTS", "GRND", "ADVB", "ADJS")
 
 
 # --- registry ----------------------------------------------------------------------
@@ -178,16 +190,18 @@ _NOT_REFERENCE_HEADS = frozenset(
     "мастер-класс предмет курс выставка слет слёт смена олимпиада марафон квест турнир "
     "соревнование праздник неделя декада месячник день урок занятие кружок клуб объединение "
     "номинация лагерь заседание совещание встреча круглый стол выступление сессия "
-    "технология формат модель метод методика премия знак".split())
+    "технология формат модель метод методика премия знак форма вид".split())
 _WORD = re.compile(r"[\w-]+")
 _LIST_TAIL = re.compile(r"(?:\s*(?:,|\(|и|;)\s*)+$")
 
 
-def context_before(text: str, start: int, max_words: int = 8) -> list[str]:
+def context_before(text: str, start: int, max_words: int = 8) -> tuple[list[str], bool]:
     """Lemmas of the words before a quoted name, skipping earlier list items.
 
     «проектах «Современная школа», «Успех каждого ребенка»» → the words before
-    «Современная школа» serve both names.
+    «Современная школа» serve both names. The flag says the list is in brackets
+    («… программ и проектов, направленных на … («Школа-школе», …)»), where the
+    head noun stands further back.
     """
     pos = start
     for _ in range(30):
@@ -212,14 +226,15 @@ def context_before(text: str, start: int, max_words: int = 8) -> list[str]:
                 pos = j
                 continue
         break
-    if text[max(0, pos - 1):pos] == "(" or text[max(0, pos - 2):pos] == "( ":
-        max_words = 20  # «… программ и проектов, направленных на … («Школа-школе», …)»
+    bracketed = "(" in text[pos:start]
+    if bracketed:
+        max_words = 20
     window = text[max(0, pos - 240):pos]
     cut = max(window.rfind(c) for c in ".;!?\n")
     if cut != -1:
         window = window[cut + 1:]
     words = _WORD.findall(window)[-max_words:]
-    return [lemma(w) for w in words]
+    return [lemma(w) for w in words], bracketed
 
 
 def level_words(context: list[str]) -> list[str]:
@@ -267,7 +282,7 @@ def quoted_component(doc: Doc) -> Doc:
                     end = q.inner_start + words[pre[1] - 1].end()
                     if end < len(text) and text[end] == "+":
                         end += 1
-        context = context_before(text, q.start)
+        context, bracketed = context_before(text, q.start)
         if entry is not None:
             if entry.context and not _has_context(context, entry.context):
                 continue
@@ -278,7 +293,10 @@ def quoted_component(doc: Doc) -> Doc:
             continue
         if not q.closed or q.depth:
             continue
-        head = next((w for w in reversed(context) if w in _PROJECT_HEADS or w in _NOT_REFERENCE_HEADS), None)
+        near = context if bracketed else context[-5:]
+        if any(w in _NOT_REFERENCE_HEADS for w in context[-4:]):
+            continue  # «конкурс исследовательских проектов «…»»: a contest
+        head = next((w for w in reversed(near) if w in _PROJECT_HEADS or w in _NOT_REFERENCE_HEADS), None)
         if head is None or head in _NOT_REFERENCE_HEADS:
             continue
         levels = [LEVELS[w] for w in context[-4:] if w in LEVELS]
@@ -336,6 +354,9 @@ def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
             return (c.start, c.end, c.kind, tuple(c.attrs.get("levels") or ()), c.subtype)
         return (c.start, c.end, c.kind)
 
+    # An unquoted title that begins with a registry name is that registry item.
+    registry_starts = {c.start for c in cands if c.key and c.kind == "project"}
+    cands = [c for c in cands if not (c.rule == "project.unquoted_title" and c.start in registry_starts)]
     best: dict[tuple[Any, ...], Candidate] = {}
     for c in cands:
         ik = ident(c)
@@ -361,8 +382,8 @@ def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
                     ok = False
                     break
             elif k.kind == "project":
-                # A registry name is no container; a long title may name other projects.
-                if k.key is not None or c.kind not in ("project", "standard") or c.key == k.key:
+                # A registry name is no container; a long title may name other projects and acts.
+                if k.key is not None or c.kind not in ("project", "standard", "act") or c.key == k.key:
                     ok = False
                     break
             elif k.kind == c.kind or k.kind == "organisation":

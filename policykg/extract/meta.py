@@ -14,7 +14,7 @@ from collections import Counter
 from policykg.extract.grammars.dates import MONTH, parse_date
 from policykg.extract.grammars.quotes import iter_quoted
 from policykg.extract.registry import registry
-from policykg.gazetteer import gazetteer
+from policykg.gazetteer import Municipality, gazetteer
 from policykg.models import ResolutionMeta
 from policykg.morph import inflect_phrase, lemma
 
@@ -42,7 +42,17 @@ _CITY = re.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГО
 _MO = re.compile(r"(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
 
 
+_DOC_DATE = re.compile(
+    rf"(?:^|\n)[^\n]{{0,40}}?(?:от\s+)?(?P<date>«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
+    rf"\s*(?:г\.|года)?\s*(?:№|N)\s*\S+", re.IGNORECASE)
+
+
 def _dates(text: str) -> tuple[str | None, str | None]:
+    own = _DOC_DATE.search(text[:500])
+    if own:  # an order's or a decision's own date and number in its header
+        d = parse_date(own.group("date"))
+        if d:
+            return d, d
     for window in (text[:_HEADER * 2], text):
         best: tuple[int, str, str] | None = None
         for m in _RANGE.finditer(window):
@@ -95,11 +105,13 @@ def _title_and_event(text: str) -> tuple[str | None, str | None]:
     return None, (inflect_phrase(f"{ev0.group('adj')}{ev0.group('noun')}".strip()).lower() if ev0 else None)
 
 
-def _municipality(text: str) -> tuple[str | None, str | None]:
-    """(canonical name, region key from the gazetteer when unique)."""
+def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
+    """(name as the text writes it, region key when the gazetteer is sure, candidate region keys)."""
     gaz = gazetteer()
     votes: Counter[str] = Counter()
     forms: dict[str, str] = {}
+    candidates: dict[str, list[Municipality]] = {}
+    centres: dict[str, str] = {}
     regions: dict[str, str | None] = {}
 
     def vote(name: str, pos: int, region_key: str | None) -> None:
@@ -113,18 +125,19 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         if lemma(m.group("type").split()[-1]) == "район" and re.search(r"област|кра[йя]", text[m.end():m.end() + 12]):
             continue
         found = gaz.municipalities(phrase)
-        name = found[0].name if len(found) == 1 else phrase
         key = f"d:{adj}"
         # keep the most specific form of one district («… муниципальный район» over «… район»)
         if key not in forms or len(phrase.split()) > len(forms[key].split()):
-            forms[key] = name if len(found) == 1 else phrase
+            forms[key] = phrase
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+        candidates.setdefault(key, found)
     for m in _MO.finditer(text):
         name = m.group("name").strip()
         found = gaz.municipalities(name)
         key = f"d:{lemma(name.split()[0])}"
         forms.setdefault(key, found[0].name if len(found) == 1 else name)
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+        candidates.setdefault(key, found)
     for m in _CITY.finditer(text):
         raw = m.group("name")
         city = "-".join(w[:1].upper() + lemma(w)[1:] if w else w for w in re.split(r"\s?-\s?", raw))
@@ -135,10 +148,18 @@ def _municipality(text: str) -> tuple[str | None, str | None]:
         key = f"c:{name}"
         forms.setdefault(key, name)
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+        candidates.setdefault(key, found)
+        centres[key] = city
     if not votes:
-        return None, None
+        return None, None, []
     best = votes.most_common(1)[0][0]
-    return forms[best], regions.get(best)
+    if best.startswith("c:"):
+        # A district named in the text whose centre is this city is the document's scope.
+        for key in votes:
+            if key.startswith("d:") and any(m.centre == centres[best] for m in candidates.get(key, [])):
+                best = key
+                break
+    return forms[best], regions.get(best), [m.region_key for m in candidates.get(best, [])]
 
 
 def _region_in_text(text: str) -> str | None:
@@ -167,11 +188,18 @@ def extract_meta(text: str) -> ResolutionMeta:
     gaz = gazetteer()
     title, event = _title_and_event(text)
     start, end = _dates(text)
-    municipality, muni_region = _municipality(text)
+    municipality, muni_region, maybe = _municipality(text)
     region_key = _region_in_text(text)
     in_text = region_key is not None
     if region_key is None:
         region_key = muni_region
+    if region_key is None and len(maybe) > 1:
+        # Several regions have a district of this name: the one whose adjective the
+        # text uses («Алтайский институт…», «краевой») settles it.
+        stems = {lemma(w) for w in re.findall(r"[А-ЯЁ][а-яё]+", text)}
+        fitting = [k for k in maybe if lemma(gaz.regions[k].name.split()[0]) in stems]
+        if len(set(fitting)) == 1:
+            region_key = fitting[0]
     region = gaz.regions[region_key].name if region_key else None
     participants = participants_text = None
     for m in _PARTICIPANTS.finditer(text):

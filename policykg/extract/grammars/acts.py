@@ -39,9 +39,11 @@ ACT_NUMBER = r"(?=[\w./-]*\d)[\w][\w./-]*"
 _NUMBER = re.compile(rf"{NUM_SIGN}\s*(?P<num>{ACT_NUMBER})", _I)
 _DATE = re.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
 _GAP = re.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
-_WORD = re.compile(r"[\w.-]+|«", _I)
+_WORD = re.compile(r"\(?[\w.-]+\)?|«", _I)
+_MORE_NUMBERS = re.compile(rf"\s*(?:,|и)\s*(?:{NUM_SIGN}\s*)?(?P<num>{ACT_NUMBER})")
+_APPENDIX = re.compile(r"приложени\w*\s*(?:№\s*)?\d*\s+к\s+$", _I)
 _STOP_WORDS = frozenset(
-    "и или в во на о об по с со для при к ко а но что как который которые также этом этого "
+    "или в во на о об по с со для при к ко а но что как который которые также этом этого "
     "утвержденн утверждении".split()
 )
 _NUMBER_FIRST = re.compile(r"(?<![\w-])(?P<num>\d{1,4})\s?-?\s?(?:го|й|м|ого)?\s+(?P<type>указ\w*)", _I)
@@ -119,6 +121,15 @@ def _tail(text: str, pos: int) -> tuple[int, dict[str, object]]:
             if m:
                 found["number"] = normalise_number(m.group("num"))
                 end = m.end()
+                more: list[str] = []
+                while (n := _MORE_NUMBERS.match(text, end)) is not None and (
+                        n.group(0).lstrip(" ,и").startswith(("№", "N")) or n.group("num")[0].isdigit()):
+                    if _HEAD.match(text, n.start("num")):
+                        break
+                    more.append(normalise_number(n.group("num")))
+                    end = n.end()
+                if more:
+                    found["also_numbers"] = more
                 if text[end - 1] == ".":
                     end -= 1
                 continue
@@ -160,6 +171,8 @@ def find(text: str) -> list[Candidate]:
     """
     out: list[Candidate] = []
     for m in _HEAD.finditer(text):
+        if _APPENDIX.search(text, max(0, m.start() - 30), m.start()):
+            continue  # «Приложение к приказу от … № 412»: the document itself
         res = _issuer_then_tail(text, m.end())
         if res is None:
             continue

@@ -69,8 +69,8 @@ TYPE_WORD = (
 _FORM_RE = re.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])")
 _AFTER_FORM = re.compile(
     rf"\s?(?:(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?)?(?P<num>{NUMBER}|(?<=[ШШ])\d{{1,3}}(?!\d))?"
-    rf"(?:\s?(?=«))?", re.IGNORECASE)
-_TAIL_PLACE = re.compile(rf"\s(?:города|г\.)\s?[{_UP}][\w-]+(?:а|ы|и|е)?")
+    rf"(?:\s?[А-ЯЁ]{{1,4}}(?:\s?\([А-ЯЁ]\))?\s?(?=«))?(?:\s?(?=«))?", re.IGNORECASE)
+_TAIL_PLACE = re.compile(rf"\s(?:города|г\.|села|с\.|поселка|пос\.|п\.|деревни|д\.|ст\.)\s?[{_UP}][\w-]+")
 _TAIL_HONOR = re.compile(rf"\s?{HONORIFIC}")
 _INSTITUTION = re.compile(
     rf"(?<![\w«/-])(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
@@ -80,13 +80,13 @@ EDU_BODY = (
     r"(?:управлени|отдел|комитет|департамент|министерств)\w*\s+"
     r"(?:по\s+)?(?:образовани[юя]|просвещени[яюе]|"
     r"общего\s+и\s+профессионального\s+образования|образования\s+и\s+науки)"
-    r"(?:\s+и\s+(?:науки|молодежной\s+политики|спорта|культуры|делам\s+молодежи))?"
+    r"(?:\s*(?:,|и)\s*(?:науки|молодежной\s+политики|спорта|культуры|делам\s+молодежи)){0,3}"
 )
 _NOT_PERSON = rf"(?!\s?{INITIALS})"
 PLACE = (
     rf"(?:(?:администрации|мэрии)\s+)?(?:"
     rf"(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
-    rf"|(?:муниципального\s+образования|МО|городского\s+округа|муниципального\s+района)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+)"
+    rf"|(?:муниципального\s+образования|МО|городского\s+округа|муниципального\s+района)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его|ой)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|области|края)"
     rf"(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?"
     rf"|Республики\s+[{_UP}][\w-]+(?:\s\([{_UP}][\w-]+\))?|Российской\s+Федерации|РФ|России"
@@ -96,15 +96,18 @@ _BODY = re.compile(
     rf"(?<![\w-])(?P<head>{EDU_BODY})(?:\s+(?P<place>{PLACE}))?", re.IGNORECASE)
 _ADMIN = re.compile(
     rf"(?<![\w-])(?P<head>администраци\w*|мэри\w*)\s+(?P<place>(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
-    rf"|(?:муниципального\s+образования|МО|городского\s+округа)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+)"
+    rf"|(?:муниципального\s+образования|МО|городского\s+округа)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа))",
     re.IGNORECASE)
 _COUNCIL = re.compile(
     rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*|Дум\w*\s+(?:города|г\.)\s?[{_UP}][\w-]+"
     rf"|Совет\w*\s+депутатов(?:\s+(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|поселения))?"
     rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?)")
+_TERRITORIAL = re.compile(
+    rf"(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
+    rf"\s+по\s+(?:(?:[{_UP}][\w-]+(?:ой|ому)\s+(?:области|краю))|Республике\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?(?:\s\([{_UP}]\w+\))?|г(?:ороду|\.)\s?[{_UP}][\w-]+)")
 _NAMED = re.compile(
-    rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом)\s+)+"
+    rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом|им|ым)\s+)+"
     rf"(?:(?:государственн|федеральн|педагогическ|технологическ|медицинск|аграрн|краев|областн|республиканск|"
     rf"национальн|исследовательск|политехническ)\w*\s+)*"
     rf"(?:университет|институт|академи|колледж|техникум|училищ)\w*"
@@ -162,7 +165,7 @@ def _with_form(text: str) -> list[Candidate]:
             end = a.end()
             while end > pos and text[end - 1] == " ":
                 end -= 1
-        if end < len(text) and text[end:end + 2].lstrip()[:1] == "«" and (end == pos or a and a.group("num") or a and a.group("type")):
+        if end < len(text) and text[end:end + 2].lstrip()[:1] == "«":
             qpos = text.index("«", end)
             q = quoted_at(text, qpos, eager=True)
             if q is not None and q.end - q.start > 2:
@@ -191,7 +194,7 @@ def _with_form(text: str) -> list[Candidate]:
     return out
 
 
-_TAIL_WORD = re.compile(r" (и |)([а-яё]+)(?=[\s,.;:)»]|$)")
+_TAIL_WORD = re.compile(r" (и |)([а-яё]{2,})(?=[\s,.;:)»]|$)")
 
 
 def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
@@ -233,6 +236,9 @@ def find(text: str) -> list[Candidate]:
     for m in _ADMIN.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin",
                              attrs={"name": m.group(0), "place": m.group("place")}, priority=1))
+    for m in _TERRITORIAL.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
+                             attrs={"name": m.group(0)}, priority=2))
     for m in _COUNCIL.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
                              attrs={"name": m.group(0)}, priority=1))

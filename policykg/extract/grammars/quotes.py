@@ -49,10 +49,13 @@ def quoted_at(text: str, i: int, eager: bool = False) -> Quoted | None:
     limit = min(len(text), i + MAX_QUOTED)
     j = i
     last_close = -1
+    nested: list[int] = []
     while j < limit:
         c = text[j]
         if c == "«":
             depth += 1
+            if depth > 1:
+                nested.append(j)
         elif c == "»":
             depth -= 1
             last_close = j
@@ -63,9 +66,12 @@ def quoted_at(text: str, i: int, eager: bool = False) -> Quoted | None:
         elif c == "\n":
             break
         j += 1
-    if last_close > i:
-        # Inner quote(s) never closed: the last closing mark closes the outer one.
+    if last_close > i and len(nested) <= 1:
+        # One inner quote and one closing mark («Лицей «Звёздный»): it closes both.
         return Quoted(i, last_close + 1, i + 1, last_close, True, 0)
+    if nested:
+        # The outer quote was never closed and other names follow on the line.
+        j = nested[0]
     end = j
     while end > i + 1 and text[end - 1] in " .,;:":
         end -= 1
