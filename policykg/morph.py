@@ -36,6 +36,9 @@ def lemma(word: str) -> str:
     low = word.lower()
     if not any("а" <= c <= "я" or c == "ё" for c in low):
         return low
+    head, sep, tail = low.rpartition("-")
+    if sep and head and not any("а" <= c <= "я" or c == "ё" for c in head):
+        return f"{head}-{lemma(tail)}"  # «IT-куба» → «it-куб»
     return morph().parse(low)[0].normal_form.replace("ё", "е")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from policykg.extract.registry import lemma_key, registry
 from policykg.models import Entity, Mention, Resolutions
-from policykg.morph import inflect_phrase, lemma
+from policykg.morph import inflect_phrase, lemma, morph
 from policykg.slug import slug
 
 __all__ = ["RESOLVERS", "known_acts", "resolve"]
@@ -241,7 +241,11 @@ def resolve_standards(mentions: list[Mention], ctx: Context) -> list[tuple[Entit
 
 def _name_label(name: str) -> str:
     name = re.sub(r"\s+", " ", name.strip(" «»"))
-    label = inflect_phrase(name)
+    first = name.split(" ", 1)[0]
+    if "-" in first and any(p.tag.case == "nomn" for p in morph().parse(first.split("-")[0].lower())):
+        label = name  # «Школа-школе»: a nominative head with a fixed tail
+    else:
+        label = inflect_phrase(name)
     return label[:1].upper() + label[1:]
 
 
@@ -338,7 +342,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             groups[entry.key].append(m)
             meta[entry.key] = {"key": entry.key, "subtype": entry.subtype, "label": entry.label}
             continue
-        if m.rule in ("org.legal_form", "org.numbered"):
+        if m.rule in ("org.legal_form", "org.numbered", "org.spelled_form"):
             number = m.attrs.get("number")
             name = str(m.attrs.get("name") or m.text)
             if number:
@@ -360,6 +364,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
     _merge_generic_numbered(groups)
     _merge_bare_bodies(groups, meta)
     _merge_named_into_forms(groups)
+    _merge_abbreviations(groups)
     out = []
     for gk, ms in groups.items():
         info = meta.get(gk, {"subtype": ms[0].subtype})
@@ -416,6 +421,32 @@ def _merge_named_into_forms(groups: dict[str, list[Mention]]) -> None:
         target = named.get(lemma_key(str(ms[0].attrs.get("clean") or ms[0].text)))
         if target and target != gk:
             groups[target].extend(groups.pop(gk))
+
+
+_MINOR = frozenset("и в во по для с на при о об имени им".split())
+
+
+def _initials(name: str) -> str:
+    inner = name.split("«", 1)[1] if "«" in name else name
+    words = re.findall(r"[А-ЯЁа-яёA-Za-z]+", inner.split("имени")[0])
+    return "".join(w[0] for w in words if w.lower() not in _MINOR).upper()
+
+
+def _merge_abbreviations(groups: dict[str, list[Mention]]) -> None:
+    """«ИРО», «АИРО» join the institute whose name they abbreviate, when one does."""
+    for gk in [k for k in groups if k.startswith("other:org.abbreviation:")]:
+        abbr = groups[gk][0].text.upper()
+        targets = set()
+        for other, ms in groups.items():
+            if other == gk or other.startswith("other:org.abbreviation:"):
+                continue
+            for m in ms:
+                ini = _initials(str(m.attrs.get("name") or m.text))
+                if len(ini) >= 2 and (abbr == ini or abbr.endswith(ini) and len(abbr) - len(ini) <= 2
+                                      or f"«{abbr}»" in m.text.upper()):
+                    targets.add(other)
+        if len(targets) == 1:
+            groups[targets.pop()].extend(groups.pop(gk))
 
 
 def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[str, Any]]) -> None:

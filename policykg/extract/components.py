@@ -124,6 +124,8 @@ class RegistryMatcher:
     def __init__(self, nlp: Language) -> None:
         self.reg = registry()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.capitalised = PhraseMatcher(nlp.vocab, attr="LEMMA")
+        self.acts = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.abbr = Matcher(nlp.vocab)
         from policykg.extract.pipeline import lemmas_component
 
@@ -131,6 +133,19 @@ class RegistryMatcher:
         for entry, name in self.reg.phrase_names():
             pattern = lemmas_component(make(name))
             self.phrases.add(entry.key, [pattern])
+        # A name that is an ordinary phrase counts unquoted only when it is written
+        # capitalised inside a sentence («работа центров Точка роста»).
+        for entry in self.reg.entries.values():
+            if entry.match != "quoted":
+                continue
+            for name in (entry.label, *entry.aliases):
+                if "«" not in name and len(name.split()) >= 2 and name[:1].isupper():
+                    self.capitalised.add(entry.key, [lemmas_component(make(name))])
+        self.short_acts: dict[str, dict[str, Any]] = {}
+        for act in _known_act_rows():
+            for name in act.get("short_names") or ():
+                self.acts.add(act["key"], [lemmas_component(make(name))])
+                self.short_acts[act["key"]] = act
         for entry in self.reg.entries.values():
             for a in entry.abbr:
                 toks = [{"ORTH": t} for t in re.findall(r"\w+|[^\w\s]", a)]
@@ -146,6 +161,21 @@ class RegistryMatcher:
             e = self.reg.entries[strings[match_id]]
             span = doc[start:end]
             found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.phrase", 2))
+        text = doc.text
+        for match_id, start, end in self.capitalised(doc):
+            e = self.reg.entries[strings[match_id]]
+            span = doc[start:end]
+            before = text[max(0, span.start_char - 3):span.start_char].rstrip()
+            if not span.text[:1].isupper() or not before or before[-1] in ".!?:;«\n" or span.text.isupper():
+                continue
+            if e.context and not _has_context(context_before(text, span.start_char)[0], e.context):
+                continue
+            found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.capitalised", 1))
+        for match_id, start, end in self.acts(doc):
+            act = self.short_acts[strings[match_id]]
+            span = doc[start:end]
+            found.append(Candidate(span.start_char, span.end_char, "act", act["subtype"], "act.short_name",
+                                   attrs={"number": act["number"], "issuer": act.get("issuer")}, priority=1))
         for match_id, start, end in self.abbr(doc):
             e = self.reg.entries[strings[match_id]]
             span = doc[start:end]
@@ -153,6 +183,11 @@ class RegistryMatcher:
                 continue  # an upper-case heading makes every word look like an abbreviation
             found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.abbr", 1))
         return doc
+
+
+def _known_act_rows() -> list[dict[str, Any]]:
+    text = resources.files("policykg.extract").joinpath("data/acts.jsonl").read_text("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def _in_upper_line(text: str, pos: int) -> bool:
@@ -286,6 +321,10 @@ def quoted_component(doc: Doc) -> Doc:
         if entry is not None:
             if entry.context and not _has_context(context, entry.context):
                 continue
+            if entry.kind == "organisation":
+                d = _DESCRIPTOR.search(text, max(0, start - 160), start)
+                if d:
+                    start = d.start()
             c = _entry_candidate(entry, start, end, "registry.quoted", 3)
             if entry.subtype == "federal_project":
                 c.attrs["level_in_text"] = level_words(context)
@@ -314,6 +353,14 @@ def quoted_component(doc: Doc) -> Doc:
         found.append(Candidate(start, end, "project", sub, "project.quoted_by_context",
                                attrs={"name": inner, "levels": levels}, priority=2))
     return doc
+
+
+#: The descriptive head before a quoted organisation name («детского технопарка
+#: «Кванториум»», «Общероссийского … движения детей и молодёжи «Движение первых»»).
+_DESCRIPTOR = re.compile(
+    r"(?:[А-ЯЁа-яё-]+(?:ого|ой|ых|ий|ый|ая|ом|ым|ое|ую|ее|его|ем|им|ие|ими)\s+){0,5}"
+    r"(?:технопарк|центр|движени|организаци|объединени)\w*"
+    r"(?:\s+(?:цифрового\s+образования\s+детей|детей\s+и\s+молод[её]жи))?\s*$")
 
 
 def _has_context(context: list[str], required: Iterable[str]) -> bool:

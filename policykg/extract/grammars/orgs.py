@@ -68,7 +68,7 @@ TYPE_WORD = (
 )
 _FORM_RE = re.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])")
 _AFTER_FORM = re.compile(
-    rf"\s?(?:(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?)?(?P<num>{NUMBER}|(?<=[ШШ])\d{{1,3}}(?!\d))?"
+    rf"\s?(?:(?:[А-ЯЁ][а-яё]+(?:ая|ий|ой|ое|ская)\s)?(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?)?(?P<num>{NUMBER}|(?<=[ШШ])\d{{1,3}}(?!\d))?"
     rf"(?:\s?[А-ЯЁ]{{1,4}}(?:\s?\([А-ЯЁ]\))?\s?(?=«))?(?:\s?(?=«))?", re.IGNORECASE)
 _TAIL_PLACE = re.compile(rf"\s(?:города|г\.|села|с\.|поселка|пос\.|п\.|деревни|д\.|ст\.)\s?[{_UP}][\w-]+")
 _TAIL_HONOR = re.compile(rf"\s?{HONORIFIC}")
@@ -100,16 +100,18 @@ _ADMIN = re.compile(
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа))",
     re.IGNORECASE)
 _COUNCIL = re.compile(
-    rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*|Дум\w*\s+(?:города|г\.)\s?[{_UP}][\w-]+"
+    rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*(?:\s+(?:города|г\.)\s?[{_UP}][\w-]+)?|Дум\w*\s+(?:города|г\.)\s?[{_UP}][\w-]+"
     rf"|Совет\w*\s+депутатов(?:\s+(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|поселения))?"
-    rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?)")
+    rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?)",
+    re.IGNORECASE)
 _TERRITORIAL = re.compile(
     rf"(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
     rf"\s+по\s+(?:(?:[{_UP}][\w-]+(?:ой|ому)\s+(?:области|краю))|Республике\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?(?:\s\([{_UP}]\w+\))?|г(?:ороду|\.)\s?[{_UP}][\w-]+)")
+_ABBR_INST = re.compile(
+    r"(?<![\w-])(?P<a>[А-ЯЁ][А-ЯЁа-яё]{0,4}(?:ИРО|ИПК|ИПКРО|ИПКиПРО|РИПК|ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ|ИРОиПК)|ИРО|ИПК)(?![\w-])")
 _NAMED = re.compile(
     rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом|им|ым)\s+)+"
-    rf"(?:(?:государственн|федеральн|педагогическ|технологическ|медицинск|аграрн|краев|областн|республиканск|"
-    rf"национальн|исследовательск|политехническ)\w*\s+)*"
+    rf"(?:[а-яё]+(?:ого|ий|ый|ой|ая|ом|им|ым)\s+){{0,3}}"
     rf"(?:университет|институт|академи|колледж|техникум|училищ)\w*"
     rf"(?:\s+(?:развития\s+образования|повышения\s+квалификации(?:\s+\w+ов)?|управления|"
     rf"профессионального\s+образования|непрерывного\s+образования))?"
@@ -119,6 +121,7 @@ _NAMED = re.compile(
     rf"(?:\s+(?:[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|Республики\s+[{_UP}]\w+))?)")
 
 _SUBTYPE_WORDS: tuple[tuple[str, str], ...] = (
+    (r"^«?(?:управлени|отдел|комитет|департамент)\w*\s+(?:по\s+)?образовани", "government_body"),
     (r"д/с|детск\w* сад|ЦРР|ДС\b|дошкольн", "kindergarten"),
     (r"ДЮСШ|СШОР|ЦДТ|ДДТ|ДДЮТ|ДШИ|ДМШ|СЮН|СЮТ|ЦДО|ЦВР|ДЭБЦ|дополнительного образования|творчества|"
      r"спортивн\w* школ|кванториум|IT-куб", "additional_education"),
@@ -146,6 +149,41 @@ def _number(name: str) -> str | None:
     m = re.search(r"№\s?(\d{1,4})", name) or re.search(
         r"(?:СОШ|ООШ|НОШ|СШ|д/с|ДС|ДЮСШ)\s?-?(\d{1,4})(?!\d)", name, re.IGNORECASE)
     return m.group(1) if m else None
+
+
+_SPELLED_FORM = re.compile(
+    r"(?<![\w-])(?P<form>(?:муниципальн|государственн|федеральн|областн|краев|частн|негосударственн)\w*\s+"
+    r"(?:(?:бюджетн|автономн|казенн)\w*\s+)?(?:(?:дошкольн|общеобразовательн|образовательн|профессиональн|научн)\w*\s+){0,2}"
+    r"(?:учреждени|организаци)\w*(?:\s+(?:дополнительного(?:\s+профессионального)?|высшего|среднего\s+профессионального)"
+    r"\s+образования)?(?:\s+культуры)?)\s?(?=«)", re.IGNORECASE)
+_FORM_WORDS = (("дошкольн", "kindergarten"), ("дополнительного профессионального", "methodical_centre"),
+               ("дополнительного", "additional_education"), ("высшего", "university"),
+               ("профессиональн", "vocational_college"), ("общеобразовательн", "school"), ("культуры", "cultural"))
+
+
+def _spelled_forms(text: str) -> list[Candidate]:
+    """«муниципального автономного общеобразовательного учреждения «Средняя … школа № 4»»."""
+    out: list[Candidate] = []
+    for m in _SPELLED_FORM.finditer(text):
+        q = quoted_at(text, m.end(), eager=True)
+        if q is None or q.end - q.start < 3:
+            continue
+        form = m.group("form").lower()
+        default = next((s for w, s in _FORM_WORDS if w in form), "other_organisation")
+        name = text[q.start:q.end]
+        end = q.end
+        p = _ORG_PLACE.match(text, end)
+        if p:
+            end = p.end()
+        out.append(Candidate(m.start(), end, "organisation", institution_subtype(name, default), "org.spelled_form",
+                             attrs={"form": m.group("form"), "name": name, "number": _number(name)}, priority=3))
+    return out
+
+
+#: «… «Отдел образования» муниципального района Белорецкий район Республики Башкортостан»
+_ORG_PLACE = re.compile(
+    r"\s+(?:муниципального\s+района|городского\s+округа|муниципального\s+образования|муниципального\s+округа)"
+    r"\s+[А-ЯЁ][\w-]+(?:\s+(?:район|округ))?(?:\s+(?:Республики\s+[А-ЯЁ][\w-]+|[А-ЯЁ]{2,3}\b|[А-ЯЁ][\w-]+(?:ой|ого)\s+(?:области|края)))?")
 
 
 def _with_form(text: str) -> list[Candidate]:
@@ -179,6 +217,9 @@ def _with_form(text: str) -> list[Candidate]:
         h = _TAIL_HONOR.match(text, end)
         if h:
             end = h.end()
+        op = _ORG_PLACE.match(text, end)
+        if op:
+            end = op.end()
         p = _TAIL_PLACE.match(text, end)
         if p and not text[pos:end].strip().startswith("«"):
             end = p.end()
@@ -220,7 +261,7 @@ def find(text: str) -> list[Candidate]:
     >>> [(c.subtype, c.attrs.get("number"), c.attrs["name"]) for c in find("на базе МАОУ «СОШ№5» и МБДОУ д/с № 31 «Радуга»")]
     [('school', '5', '«СОШ№5»'), ('kindergarten', '31', 'д/с № 31 «Радуга»')]
     """
-    out = _with_form(text)
+    out = _with_form(text) + _spelled_forms(text)
     for m in _INSTITUTION.finditer(text):
         name = m.group(0)
         out.append(Candidate(m.start(), m.end(), "organisation", institution_subtype(name, "school"),
@@ -236,6 +277,13 @@ def find(text: str) -> list[Candidate]:
     for m in _ADMIN.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin",
                              attrs={"name": m.group(0), "place": m.group("place")}, priority=1))
+    for m in _ABBR_INST.finditer(text):
+        a = m.group("a")
+        if len(a) < 3 and a not in ("ИРО", "ИПК") or a.isupper() and len(a) > 8:
+            continue
+        sub = "university" if re.search(r"(?:ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ)$", a) else "methodical_centre"
+        out.append(Candidate(m.start(), m.end(), "organisation", sub, "org.abbreviation",
+                             attrs={"name": a}, priority=0))
     for m in _TERRITORIAL.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
