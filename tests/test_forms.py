@@ -152,6 +152,13 @@ ACTS = [
     # sanitary rules by code
     ("Соблюдать СанПиН 2.4.3648-20 в школах.",
      (act("sanitary_rules", "СанПиН 2.4.3648-20", "2.4.3648-20", None, "СанПиН 2.4.3648-20"),)),
+    # sanitary rules with their quoted title: one mention, the whole span
+    bug("Соблюдать СанПиН 2.4.3648-20 «Санитарно-эпидемиологические требования» в школах.",
+        (act("sanitary_rules", "СанПиН 2.4.3648-20", "2.4.3648-20", None,
+             "СанПиН 2.4.3648-20 «Санитарно-эпидемиологические требования»",
+             title="Санитарно-эпидемиологические требования"),),
+        reason="the bare code span nested in the titled span is kept as a second mention of the same "
+               "entity (8 such nested pairs in examples/corpus + shared/corpus: a04, a09, b04 ×3, b09 ×2, 004)"),
     # sanitary rules with a slash in the code
     ("Соблюдать СП 3.1/2.4.3598-20 в школах.",
      (act("sanitary_rules", "СП 3.1/2.4.3598-20", "3.1/2.4.3598-20", None, "СП 3.1/2.4.3598-20"),)),
@@ -439,7 +446,7 @@ _KEYS = {"kind", "subtype", "label", "aliases", "number", "date", "title", "issu
 def test_contract_shape(analyse_text: Callable[[str], dict[str, Any]]) -> None:
     for text in _ALL_TEXTS:
         for ref in analyse_text(text)["references"]:
-            assert _KEYS <= set(ref), (text, ref)
+            assert set(ref) >= _KEYS, (text, ref)
             assert ref["subtype"] in SUBTYPES[ref["kind"]], (text, ref)
             assert ref["date"] is None or (len(ref["date"]) == 10 and ref["date"][4] == "-"), ref
             assert (ref["subtype"] == "federal_project") == ("level_in_text" in ref), ref

@@ -258,8 +258,10 @@ def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
 def find(text: str) -> list[Candidate]:
     """Every organisation reference the grammars see in ``text``.
 
-    >>> [(c.subtype, c.attrs.get("number"), c.attrs["name"]) for c in find("на базе МАОУ «СОШ№5» и МБДОУ д/с № 31 «Радуга»")]
-    [('school', '5', '«СОШ№5»'), ('kindergarten', '31', 'д/с № 31 «Радуга»')]
+    >>> [(c.rule, c.subtype, c.attrs.get("number")) for c in find("на базе МАОУ «СОШ№5» и МБДОУ д/с № 31 «Радуга»")]
+    [('org.legal_form', 'school', '5'), ('org.legal_form', 'kindergarten', '31'), ('org.numbered', 'kindergarten', '31')]
+
+    The numbered institution inside the legal-form span is settled by the overlap filter.
     """
     out = _with_form(text) + _spelled_forms(text)
     for m in _INSTITUTION.finditer(text):
