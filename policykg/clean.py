@@ -163,11 +163,26 @@ def _split_point(word: str) -> int | None:
         left, right = word[:cut], word[cut:]
         if (len(left) < 5 and left not in _SHORT_WORDS) or len(right) < 5:
             continue
+        if _compound_adjective(left, right):
+            continue
         if _is_known(left) and _is_known(right):
             score = min(len(left), len(right))
             if best is None or score > best[0]:
                 best = (score, cut)
     return None if best is None else best[1]
+
+
+def _compound_adjective(left: str, right: str) -> bool:
+    """``верхне|спасская``, ``социально|экономического``: a compound adjective, not two words.
+
+    Russian compound adjectives join a first stem ending in ``о``/``е`` to an adjective;
+    splitting them would turn a place name such as «Верхнеспасская» into two words.
+    """
+    if left[-1] not in "ое":
+        return False
+    from policykg.morph import morph
+
+    return any(p.tag.POS == "ADJF" for p in morph().parse(right)[:2])
 
 
 @lru_cache(maxsize=500_000)

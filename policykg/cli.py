@@ -201,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policykg: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `policykg extract … | head`: the reader left; not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from importlib import resources
 from typing import Any
 
 from policykg.extract.registry import lemma_key, registry
+from policykg.gazetteer import gazetteer
 from policykg.models import Entity, Mention, Resolutions
 from policykg.morph import inflect_phrase, lemma, morph
 from policykg.slug import slug
@@ -308,6 +309,22 @@ _TYPE_CANON = (
 _LOCAL_SUBTYPES = {"school", "kindergarten", "additional_education", "cultural"}
 
 
+def _regional_body(label: str) -> bool:
+    """A body named after a subject of the Federation (its name ends with the region).
+
+    >>> _regional_body("Министерство образования Омской области"), _regional_body("Управление образования администрации города Тары")
+    (True, False)
+    >>> _regional_body("Министерство образования и науки Республики Саха (Якутия)")
+    True
+    """
+    words = label.replace("(", " ").replace(")", " ").split()
+    gaz = gazetteer()
+    for n in range(min(len(words), gaz.max_region_len + 1), 0, -1):
+        if gaz.region(" ".join(words[-n:])) is not None:
+            return True
+    return False
+
+
 def _inst_type(name: str, subtype: str | None) -> str:
     for pattern, canon in _TYPE_CANON:
         if re.search(pattern, name, re.IGNORECASE):
@@ -382,6 +399,8 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             label = re.sub(r"№\s?(\d)", r"№ \1", label)
         number = next((m.attrs.get("number") for m in ms if m.attrs.get("number")), None)
         local = subtype in _LOCAL_SUBTYPES or gk.startswith("body:") or best.rule in ("org.admin", "org.council")
+        if local and _regional_body(label):
+            local = False  # «Министерство образования Омской области»: one body for every municipality
         form = str(best.attrs.get("form") or "")
         if form[:1] in ("Ф",) or form.startswith(("ГБПОУ", "ГАПОУ", "ГАУ ДПО", "ООО")):
             local = False
