@@ -13,7 +13,7 @@ source offsets and the source text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from policykg.errors import InputError
@@ -203,14 +203,31 @@ _MIXED = re.compile(rf"\w*[{_CYR}]\w*")
 _LATIN = re.compile(r"[a-zA-Z]")
 
 
+def _translate(text: str, table: Mapping[int, int | str]) -> str:
+    """``text.translate(table)`` for a table of one-character replacements whose
+    targets are not themselves replaced.
+
+    ``str.translate`` looks every character up in the table (slow on Cyrillic text);
+    one ``str.replace`` per table entry scans at C speed and copies only when it finds.
+
+    >>> _translate("ёлка\u00a0Ёж", {**_YO, **_SPACES}) == "ёлка\u00a0Ёж".translate(_YO).translate(_SPACES)
+    True
+    """
+    for src, dst in table.items():
+        c = chr(src)
+        if c in text:
+            text = text.replace(c, dst if isinstance(dst, str) else chr(dst))
+    return text
+
+
 def spaces(text: str) -> tuple[str, None]:
     """Non-breaking, thin and other odd spaces and tabs → ``" "``; odd hyphens → ``-``."""
-    return text.translate(_SPACES).translate(_DASHES), None
+    return _translate(_translate(text, _SPACES), _DASHES), None
 
 
 def yo(text: str) -> tuple[str, None]:
     """``ё`` → ``е``."""
-    return text.translate(_YO), None
+    return _translate(text, _YO), None
 
 
 def homoglyphs(text: str) -> tuple[str, None]:

@@ -1,4 +1,5 @@
-"""Command line: ``policykg extract`` and ``policykg eval``.
+"""Command line: ``policykg extract`` and ``policykg eval`` here, the graph commands in
+:mod:`policykg.commands`.
 
 Thin over the library: each command is a few calls. A bad input file gives one
 line on stderr (``FILE: problem``) and exit status 1 at the end, after every other
@@ -44,7 +45,8 @@ def _results(paths: list[Path], jobs: int) -> Iterator[tuple[str, dict[str, Any]
         yield from pool.imap(_work, paths, chunksize=1)
 
 
-def _progress(items: Iterable[Any], total: int) -> Iterable[Any]:
+def progress(items: Iterable[Any], total: int) -> Iterable[Any]:
+    """A tqdm bar on stderr when it is a terminal and there are many items."""
     if total >= _PROGRESS_MIN_FILES and sys.stderr.isatty():
         from tqdm import tqdm
 
@@ -117,7 +119,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return 2
     docs: list[dict[str, Any]] = []
     with _AtomicOut(args.out) as out:
-        for _path, doc, error in _progress(_results(paths, args.jobs), len(paths)):
+        for _path, doc, error in progress(_results(paths, args.jobs), len(paths)):
             if error is not None:
                 print(f"policykg: {error}", file=sys.stderr)
                 failed = True
@@ -143,7 +145,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     system: dict[str, dict[str, Any]] = {}
     texts: dict[str, str] = {}
     paths = list(iter_paths(args.docs))
-    for path, doc, error in _progress(_results(paths, args.jobs), len(paths)):
+    for path, doc, error in progress(_results(paths, args.jobs), len(paths)):
         if error is not None:
             print(f"policykg: {error}", file=sys.stderr)
             failed = True
@@ -187,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--jobs", "-j", type=int, default=1)
     ev.add_argument("-v", "--verbose", action="store_true", help="list each miss with its context")
     ev.set_defaults(func=cmd_eval)
+
+    import importlib
+
+    from policykg.commands import MODULES
+
+    for module in MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 

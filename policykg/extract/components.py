@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span
 
 from policykg.extract.grammars import Candidate, acts, orgs, standards
 from policykg.extract.grammars.quotes import iter_quoted
+from policykg.extract.pipeline import doc_text
 from policykg.extract.registry import Entry, registry
 from policykg.morph import lemma
 
@@ -49,9 +50,10 @@ def ruler_patterns() -> list[dict[str, Any]]:
 def grammars_component(doc: Doc) -> Doc:
     """Acts, organisations and standards by the regular grammars."""
     found = _candidates(doc)
+    text = doc_text(doc)
     for grammar in (acts, orgs, standards):
-        found.extend(grammar.find(doc.text))
-    found.extend(_titles(doc.text))
+        found.extend(grammar.find(text))
+    found.extend(_titles(text))
     return doc
 
 
@@ -161,7 +163,7 @@ class RegistryMatcher:
             e = self.reg.entries[strings[match_id]]
             span = doc[start:end]
             found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.phrase", 2))
-        text = doc.text
+        text = doc_text(doc)
         for match_id, start, end in self.capitalised(doc):
             e = self.reg.entries[strings[match_id]]
             span = doc[start:end]
@@ -179,7 +181,7 @@ class RegistryMatcher:
         for match_id, start, end in self.abbr(doc):
             e = self.reg.entries[strings[match_id]]
             span = doc[start:end]
-            if _in_upper_line(doc.text, span.start_char) and len(span.text) < 5:
+            if _in_upper_line(text, span.start_char) and len(span.text) < 5:
                 continue  # an upper-case heading makes every word look like an abbreviation
             found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.abbr", 1))
         return doc
@@ -299,7 +301,7 @@ def level_words(context: list[str]) -> list[str]:
 @Language.component("policykg_quoted")
 def quoted_component(doc: Doc) -> Doc:
     """Quoted names: registry entries in any case form, else named projects by context."""
-    text = doc.text
+    text = doc_text(doc)
     reg = registry()
     found = _candidates(doc)
     for q in iter_quoted(text):

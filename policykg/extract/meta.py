@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from policykg.extract.grammars.dates import MONTH, parse_date
 from policykg.extract.grammars.quotes import iter_quoted
@@ -162,12 +163,27 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
     return forms[best], regions.get(best), [m.region_key for m in candidates.get(best, [])]
 
 
+_REGION_WORD = re.compile(r"[А-ЯЁа-яё-]+")
+_first_lemmas: tuple[object, frozenset[str]] | None = None
+
+
+def _region_first_lemmas(table: Mapping[tuple[str, ...], object]) -> frozenset[str]:
+    """The lemmas a region name can start with (a cheap test before the n-gram look-ups)."""
+    global _first_lemmas
+    if _first_lemmas is None or _first_lemmas[0] is not table:
+        _first_lemmas = (table, frozenset(k[0] for k in table if k))
+    return _first_lemmas[1]
+
+
 def _region_in_text(text: str) -> str | None:
     gaz = gazetteer()
-    words = list(re.finditer(r"[А-ЯЁа-яё-]+", text))
+    words = list(_REGION_WORD.finditer(text))
     counts: Counter[str] = Counter()
     lemmas = [lemma(w.group(0)) for w in words]
+    firsts = _region_first_lemmas(gaz.region_by_lemmas)
     for i in range(len(lemmas)):
+        if lemmas[i] not in firsts:
+            continue
         for n in (2, 3, 1, 4):
             r = gaz.region_by_lemmas.get(tuple(lemmas[i:i + n]))
             if r is not None and (n > 1 or words[i].group(0)[0].isupper()):

@@ -28,34 +28,47 @@ from spacy.vocab import Vocab
 
 from policykg.morph import lemma
 
-__all__ = ["RegexTokenizer", "build_nlp", "get_nlp"]
+__all__ = ["RegexTokenizer", "build_nlp", "doc_text", "get_nlp"]
 
-_TOKEN = re.compile(r"\s+|\w+(?:[-/.]\w+)*|[^\w\s]")
+#: Tokens: words with inner hyphens, numbers, single punctuation marks, whitespace runs.
+#: Groups (word, " " or "", whitespace run): a word takes one following space as its
+#: ``whitespace_``; the run is "" when a word matched.
+_TOKEN_WS = re.compile(r"(\w+(?:[-/.]\w+)*|[^\w\s])( ?)|(\s+)")
+
+#: ``doc.user_data`` keys where the tokenizer leaves the text and the token strings, so
+#: that components need not rebuild them from the Doc (``doc.text`` joins every token).
+TEXT = "policykg.text"
+WORDS = "policykg.words"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, from the tokenizer's copy when there is one."""
+    text = doc.user_data.get(TEXT)
+    return text if isinstance(text, str) else doc.text
 
 
 class RegexTokenizer:
-    """Tokenizer that keeps ``doc.text`` identical to the input."""
+    r"""Tokenizer that keeps ``doc.text`` identical to the input.
+
+    A word takes one following space as its trailing whitespace; any other
+    whitespace run is a token of its own.
+
+    >>> doc = RegexTokenizer(spacy.blank("ru").vocab)("Указ  № 474,\n от 2020 г.")
+    >>> [t.text_with_ws for t in doc]
+    ['Указ ', ' ', '№ ', '474', ',', '\n ', 'от ', '2020 ', 'г', '.']
+    """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for m in _TOKEN.finditer(text):
-            tok = m.group(0)
-            if tok[0].isspace():
-                if words and not spaces[-1] and not words[-1][0].isspace() and tok[0] == " ":
-                    spaces[-1] = True
-                    tok = tok[1:]
-                    if not tok:
-                        continue
-                words.append(tok)
-                spaces.append(False)
-            else:
-                words.append(tok)
-                spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        found = _TOKEN_WS.findall(text)
+        words = [w or ws for w, _, ws in found]
+        spaces = [sp == " " for _, sp, _ in found]
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT] = text
+        doc.user_data[WORDS] = words
+        return doc
 
     # spaCy serialisation hooks (nothing to save: the pattern is code).
     def to_bytes(self, **_: object) -> bytes:
@@ -69,15 +82,18 @@ class RegexTokenizer:
 def lemmas_component(doc: Doc) -> Doc:
     """Set ``token.lemma_`` from the cached pymorphy3 normal form."""
     strings = doc.vocab.strings
+    words = doc.user_data.get(WORDS)
+    if not isinstance(words, list) or len(words) != len(doc):
+        words = [tok.text for tok in doc]
     cache: dict[str, int] = {}
-    values = np.empty((len(doc), 1), dtype="uint64")
-    for i, tok in enumerate(doc):
-        t = tok.text
+    hashes: list[int] = []
+    for t in words:
         h = cache.get(t)
         if h is None:
             h = strings.add(lemma(t) if not t[0].isspace() else t)
             cache[t] = h
-        values[i, 0] = h
+        hashes.append(h)
+    values = np.array(hashes, dtype="uint64").reshape((len(hashes), 1))
     doc.from_array([LEMMA], values)  # type: ignore[arg-type]
     return doc
 

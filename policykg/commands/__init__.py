@@ -1,0 +1,9 @@
+"""Subcommands beyond ``extract`` and ``eval``: each module has ``register(subparsers)``.
+
+:mod:`policykg.cli` imports the modules listed in ``MODULES``; a module registers its
+commands with argparse and imports its heavy dependencies (rdflib, pyvis…) only when run.
+"""
+
+MODULES = (
+    "policykg.commands.graph",
+)
