@@ -12,12 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## The main job on the bundled example corpus: extraction with a summary table,
-## then the extractor's score against the example gold annotations.
+## The main job on the bundled example corpus: extraction with a summary table and the
+## extractor's score, then the knowledge graph (store in ./demo-store) and three of its queries.
+DEMO_STORE := demo-store
 demo: $(STAMP)
 	$(BIN)/policykg extract examples/corpus --format table
 	@echo
 	$(BIN)/policykg eval examples/gold examples/corpus | tail -n 8
+	@echo
+	$(BIN)/policykg build examples/corpus --store $(DEMO_STORE)
+	$(BIN)/policykg stats --store $(DEMO_STORE)
+	@echo; echo "== Which documents cite Decree 474?"
+	$(BIN)/policykg query --store $(DEMO_STORE) --name cited-by --param entity="Указ № 474"
+	@echo "== Most cited acts"
+	$(BIN)/policykg query --store $(DEMO_STORE) --name most-cited --param kind=act | head -n 12
 
 ## The whole test suite, lint and type checks.
 test: $(STAMP) lint
