@@ -6,4 +6,5 @@ commands with argparse and imports its heavy dependencies (rdflib, pyvis…) onl
 
 MODULES = (
     "policykg.commands.graph",
+    "policykg.commands.analyze",
 )

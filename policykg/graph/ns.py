@@ -11,6 +11,7 @@ class PKG(DefinedNamespace):
     _NS = Namespace("https://w3id.org/policykg/ontology#")
 
     Act: URIRef
+    AnalyticsRun: URIRef
     Citation: URIRef
     CoCitation: URIRef
     Conference: URIRef
@@ -44,6 +45,7 @@ class PKG(DefinedNamespace):
     rulesVersion: URIRef
     sourcePath: URIRef
     weight: URIRef
+    weightedDegree: URIRef
 
 
 class PKGT(DefinedNamespace):
