@@ -30,10 +30,11 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
@@ -330,6 +331,16 @@ class Store:
         finally:
             ds.default_union = True
 
+    def select_values(self, sparql: str) -> list[tuple[str | None, ...]]:
+        """The rows of a SELECT over the union, each term as its string value (IRI, a
+        literal's lexical form) or ``None``; on Oxigraph without making rdflib terms, which
+        is several times faster on large results."""
+        if self.backend == "oxigraph":
+            prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+            solutions = self._ox.query(prologue + sparql, use_default_graph_as_union=True)
+            return [tuple(None if t is None else str(t.value) for t in row) for row in solutions]  # type: ignore[union-attr]
+        return [tuple(None if t is None else str(t) for t in row) for row in self.select(sparql)]
+
     def select(self, sparql: str, *, union: bool = True) -> list[tuple[Any, ...]]:
         """The rows of a SELECT query as tuples of rdflib terms (``None`` when unbound)."""
         return [tuple(row) for row in self.query(sparql, union=union)]  # type: ignore[arg-type]
@@ -355,7 +366,25 @@ class Store:
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
 
+@lru_cache(maxsize=200_000)
+def _ox_iri(value: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(value)
+
+
 def _ox_node(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term (IRIs cached: predicates and types repeat)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return _ox_iri(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=_ox_iri(str(term.datatype)))
+        return ox.Literal(str(term))
     from oxrdflib._converter import to_ox
 
     return to_ox(term)
