@@ -7,4 +7,5 @@ commands with argparse and imports its heavy dependencies (rdflib, pyvis…) onl
 MODULES = (
     "policykg.commands.graph",
     "policykg.commands.analyze",
+    "policykg.commands.serve",
 )
