@@ -7,5 +7,6 @@ commands with argparse and imports its heavy dependencies (rdflib, pyvis…) onl
 MODULES = (
     "policykg.commands.graph",
     "policykg.commands.analyze",
+    "policykg.commands.export",
     "policykg.commands.serve",
 )
