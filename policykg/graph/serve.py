@@ -312,7 +312,7 @@ def _syntax_message(e: BaseException) -> str:
 def _run_oxigraph(store: Store, job: Mapping[str, Any], text: str, max_result: int) -> Reply:
     import pyoxigraph as ox
 
-    inner = store._ox  # the pyoxigraph Store behind the policykg Store
+    inner = store.oxigraph
     kw: dict[str, Any] = {"prefixes": PREFIXES}
     default, named = job.get("default_graphs"), job.get("named_graphs")
     try:

@@ -157,9 +157,12 @@ class Store:
         except OSError as e:
             fh.close()
             if e.errno in (errno.EAGAIN, errno.EACCES):
-                who = "is writing to it" if self.write is False else "is using it (a build, or `policykg serve`)"
-                raise StoreBusy(f"{self.path}: another policykg process {who}; "
-                                "try again when it ends, or pass --wait") from None
+                if self.write:
+                    msg = ("another policykg process is using it (a build, or `policykg serve`); "
+                           "try again when it ends, or pass --wait")
+                else:
+                    msg = "a build is writing to it; try again when it ends"
+                raise StoreBusy(f"{self.path}: {msg}") from None
             raise
         return fh
 
@@ -330,6 +333,13 @@ class Store:
             return ds.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
         finally:
             ds.default_union = True
+
+    @property
+    def oxigraph(self) -> Any:
+        """The underlying :class:`pyoxigraph.Store` (Oxigraph backend only)."""
+        if self.backend != "oxigraph":
+            raise StoreError(f"{self.path}: not an Oxigraph store")
+        return self._ox
 
     def select_values(self, sparql: str) -> list[tuple[str | None, ...]]:
         """The rows of a SELECT over the union, each term as its string value (IRI, a
