@@ -9,4 +9,5 @@ MODULES = (
     "policykg.commands.analyze",
     "policykg.commands.export",
     "policykg.commands.serve",
+    "policykg.commands.view",
 )
