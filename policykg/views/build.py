@@ -347,7 +347,7 @@ def _options(n_nodes: int, physics: bool, *, groups: bool = True, label_scaling:
             "stabilization": {"enabled": physics, "iterations": 120, "updateInterval": 40, "fit": True},
             "minVelocity": 1.0,
         },
-        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
                         "multiselect": True, "navigationButtons": False, "keyboard": False},
         "layout": {"improvedLayout": False, "randomSeed": 1},
     }
@@ -376,17 +376,23 @@ def vis_sizes(values: Sequence[float | None]) -> np.ndarray:
     return np.asarray(out, dtype=float)
 
 
+_DECLUTTER_ALL = 2000  # above this many nodes only the labelled ones are kept apart (time)
+
+
 def _declutter(pos: np.ndarray, sizes: np.ndarray, gap: float, labelled: int = 40) -> np.ndarray:
-    """No two nodes overlap; the ``labelled`` largest (whose labels show when the whole
+    """No two nodes overlap (up to ``_DECLUTTER_ALL`` nodes); the ``labelled`` largest (whose labels show when the whole
     network is in view) also keep their labels apart: they are separated in a space
     squeezed horizontally, as a label is wider than high."""
-    pos = separate(pos, sizes, gap=gap)
+    small = len(pos) <= _DECLUTTER_ALL
+    if small:
+        pos = separate(pos, sizes, gap=gap)
     big = np.argsort(-sizes, kind="stable")[:labelled]
     if len(big) > 1:
         squeeze = np.array([0.3, 1.0])
         moved = separate(pos[big] * squeeze, sizes[big] + 9.0, gap=gap) / squeeze
         pos[big] = moved
-        pos = separate(pos, sizes, gap=gap)
+        if small:
+            pos = separate(pos, sizes, gap=gap)
     return pos
 
 

@@ -2,7 +2,9 @@
  * Reads the JSON of <script type="application/json" id="graph-data">, builds each node's
  * tooltip from its "tip" (text only, never HTML from the data), and wires the kind filters,
  * the search box, clicks (open the node's page) and #focus=<page> links.
- * window.policykgView exposes the network, its data sets and timings (tests, benchmarks).
+ * window.policykgView exposes the network, its data sets and timings (tests, benchmarks):
+ * performance.now() when this script started, when the network was built, at its first
+ * drawn frame and at the end of the physics, all from the start of the navigation.
  */
 (function () {
   "use strict";
@@ -49,23 +51,40 @@
     var container = document.getElementById(options.container || "network");
     var data = JSON.parse(dataEl.textContent);
     var root = options.root || "";
-    var state = { network: null, nodes: null, edges: null, firstDraw: null, stabilized: null,
-                  ready: false, nodeCount: data.nodes.length, edgeCount: data.edges.length };
+    var state = { network: null, nodes: null, edges: null, started: performance.now(), built: null,
+                  firstDraw: null, stabilized: null, ready: false,
+                  nodeCount: data.nodes.length, edgeCount: data.edges.length };
     window.policykgView = state;
 
     data.nodes.forEach(function (n) {
-      if (n.tip) { n.title = tooltip(n.tip); }
       n.searchText = norm((n.label || "") + " " + (n.search || ""));
     });
+    // A big network is drawn in two steps: its nodes (already laid out) at once, its edges
+    // right after the first frame; vis-network builds an edge about as slowly as a node.
+    var progressive = data.nodes.length > (data.progressive || 2000);
     var nodes = new vis.DataSet(data.nodes);
-    var edges = new vis.DataSet(data.edges);
+    var edges = new vis.DataSet(progressive ? [] : data.edges);
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
     state.network = network; state.nodes = nodes; state.edges = edges;
+    state.built = performance.now();
+    state.complete = progressive ? null : undefined;
 
     network.once("afterDrawing", function () {
       state.firstDraw = performance.now();
-      state.ready = true;
-      document.body.setAttribute("data-drawn", "1");
+      if (progressive) {
+        setTimeout(function () {
+          edges.add(data.edges);
+          network.once("afterDrawing", function () {
+            state.complete = performance.now();
+            state.ready = true;
+            document.body.setAttribute("data-drawn", "1");
+          });
+        }, 0);
+      } else {
+        state.complete = state.firstDraw;
+        state.ready = true;
+        document.body.setAttribute("data-drawn", "1");
+      }
       focusFromHash();
     });
     if (data.options.physics && data.options.physics.enabled) {
@@ -74,6 +93,14 @@
         state.stabilized = performance.now();
       });
     }
+    // Tooltips are built when the pointer first reaches a node (before vis-network's
+    // tooltip delay ends), not for every node up front.
+    network.on("hoverNode", function (params) {
+      container.style.cursor = "pointer";
+      var n = nodes.get(params.node);
+      if (n && n.tip && !n.title) { nodes.update({ id: n.id, title: tooltip(n.tip) }); }
+    });
+    network.on("blurNode", function () { container.style.cursor = "default"; });
 
     network.on("click", function (params) {
       if (params.nodes.length !== 1) { return; }
@@ -83,8 +110,6 @@
       if (src && (src.ctrlKey || src.metaKey)) { window.open(root + node.url, "_blank"); }
       else { window.location.href = root + node.url; }
     });
-    network.on("hoverNode", function () { container.style.cursor = "pointer"; });
-    network.on("blurNode", function () { container.style.cursor = "default"; });
 
     // --- filters by kind ---------------------------------------------------------------
     var boxes = Array.prototype.slice.call(document.querySelectorAll("input[data-kind]"));
