@@ -242,3 +242,25 @@ def test_focus_link_from_a_page_selects_the_node(driver: Any, site: Any) -> None
             "return s.network.getSelectedNodes().map(id => s.nodes.get(id).tip.t)")
         time.sleep(0.1)
     assert selected == ["Федеральный закон № 273-ФЗ"]
+
+
+def test_a_big_network_draws_nodes_then_edges(driver: Any, tmp_path: Path, artifacts: Path) -> None:
+    from policykg.views.build import Paths, corpus_network, select
+    from policykg.views.data import synthetic_corpus
+    from policykg.views.pages import network_page, prepare_folder
+
+    corpus = synthetic_corpus(250, 2250, cites_per_doc=12, seed=2)
+    view = corpus_network(corpus, select(corpus), Paths(corpus))
+    assert len(view.nodes) == 2500 and view.physics is False
+    prepare_folder(tmp_path / "big")
+    page = tmp_path / "big" / "corpus.html"
+    page.write_text(network_page(view, "Большая сеть", "corpus.html"), "utf-8")
+    log = open_page(driver, page, network=True)
+    assert errors(log) == []
+    timings = driver.execute_script("const s = window.policykgView;"
+                                    "return [s.nodes.length, s.edges.length, s.firstDraw, s.complete];")
+    assert timings[:2] == [len(view.nodes), len(view.edges)]
+    assert timings[2] <= timings[3]  # the nodes were drawn first, the edges after
+    ink, colours, width, height = driver.execute_script(_PIXELS)
+    assert ink > 0.01 * width * height and colours >= 4
+    screenshot(driver, artifacts, "big")
