@@ -26,6 +26,10 @@ demo: $(STAMP)
 	$(BIN)/policykg query --store $(DEMO_STORE) --name cited-by --param entity="Указ № 474"
 	@echo "== Most cited acts"
 	$(BIN)/policykg query --store $(DEMO_STORE) --name most-cited --param kind=act | head -n 12
+	@echo; echo "== Co-citation analytics (written back to the store) and the HTML views"
+	$(BIN)/policykg analyze --store $(DEMO_STORE) --out demo-analytics
+	$(BIN)/policykg view --store $(DEMO_STORE) --out demo-views
+	@echo "Open the index above in a browser (it works from file://, no internet needed)."
 
 ## The whole test suite, lint and type checks.
 test: $(STAMP) lint
@@ -38,6 +42,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/views.py
 
 clean-venv:
 	rm -rf $(VENV)
