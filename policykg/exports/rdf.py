@@ -13,8 +13,10 @@ jsonld      the union, compacted with the shipped      in memory (rdflib's JSON-
 
 *Streamed* means the file is written while the store is read: memory holds the sorted
 list of subjects (Turtle, N-Triples) or one named graph at a time (N-Quads, TriG), never
-the whole graph. JSON-LD needs the whole union graph in memory (rdflib), about 1 KB per
-triple: fine for a region's documents, not for millions of triples.
+the whole graph (900,000 quads: about 150 MB for N-Quads/TriG, 220 MB for Turtle and
+N-Triples, whose union needs a look-up per subject and takes twice as long). JSON-LD needs
+the whole union graph in memory (rdflib): about 2 KB per triple (1.7 GB and three minutes
+of CPU for 900,000), fine for a region's documents, not for tens of millions of triples.
 
 Output is deterministic: the same store gives byte-identical files. Subjects are sorted
 (their N-Triples form), each subject's triples too (``rdf:type`` first), graphs by name;
