@@ -10,4 +10,5 @@ MODULES = (
     "policykg.commands.export",
     "policykg.commands.serve",
     "policykg.commands.view",
+    "policykg.commands.validate",
 )
