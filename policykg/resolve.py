@@ -48,6 +48,7 @@ class KnownAct:
     date: str
     issuer: str | None
     title: str
+    short_names: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +61,8 @@ def known_acts() -> tuple[dict[tuple[str, str], list[KnownAct]], dict[tuple[str,
         if not line.strip():
             continue
         d = json.loads(line)
-        act = KnownAct(d["key"], d["subtype"], d.get("number") or "", d["date"], d.get("issuer"), d["title"])
+        act = KnownAct(d["key"], d["subtype"], d.get("number") or "", d["date"], d.get("issuer"), d["title"],
+                       tuple(d.get("short_names") or ()))
         if act.number:  # the Constitution has no number
             by_number[(act.subtype, act.number.upper())].append(act)
         for t in (d["title"], *(d.get("title_aliases") or []), *(d.get("short_names") or [])):
@@ -163,8 +165,11 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         known_list = by_number.get((subtype, (number or "").upper()), [])
         known = next((k for k in known_list if date is None or k.date == date), None)
         if subtype == "sanitary_rules":
+            # The official designation when the rules are known (СП 2.4.3648-20 is often
+            # miswritten «СанПиН»), so that every document gives the act the same label.
+            official = next((n for k in known_list for n in k.short_names if n.endswith(str(number))), None)
             code = next((str(m.attrs["code"]) for m in ms if m.attrs.get("code")), "СанПиН")
-            label = f"{code} {number}"
+            label = official or f"{code} {number}"
             canon = "Главный государственный санитарный врач РФ"
         else:
             type_word = next((lemma(str(m.attrs["type"]).split()[-1]) for m in ms if m.attrs.get("type")), "")

@@ -88,8 +88,8 @@ def oxigraph_of(store: Store) -> ox.Store:
     """The store's pyoxigraph ``Store`` (a copy in memory for the ``memory`` backend)."""
     import pyoxigraph as ox
 
-    inner = getattr(store, "_ox", None)
-    if isinstance(inner, ox.Store):
+    if store.backend == "oxigraph":
+        inner: ox.Store = store.oxigraph
         return inner
     from rdflib import URIRef
 

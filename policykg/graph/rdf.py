@@ -15,7 +15,8 @@ its named graph             ``{base}graph/{doc_id}``
 its conference              ``{base}doc/{doc_id}/event``
 a mention                   ``{base}doc/{doc_id}/mention/{start}-{end}[-n]``
 an entity                   ``{base}{key}`` (``act/presidential_decree/…/474/2020``)
-a municipality or region    ``{base}place/{slug}``
+a region                    ``{base}place/{region}``
+a municipality              ``{base}place/{region}/{name}`` (``place/{name}`` if no region)
 an issuer without a key     ``{base}agent/{slug}``
 a build run                 ``{base}run/{timestamp}``
 ==========================  ===================================================
@@ -99,7 +100,11 @@ class Iris:
     def entity(self, key: str) -> URIRef:
         return self._iri(key)
 
-    def place(self, name: str) -> URIRef:
+    def place(self, name: str, region: str | None = None) -> URIRef:
+        """A region by its name; a municipality under its region (two «Кировский район» of
+        different regions are two places)."""
+        if region and slug(region) != slug(name):
+            return self._iri(f"place/{slug(region)}/{slug(name)}")
         return self._iri(f"place/{slug(name)}")
 
     def agent(self, name: str) -> URIRef:
@@ -187,7 +192,7 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
     region = iris.place(meta["region"]) if meta.get("region") else None
     if region is not None:
         shared += _place(region, str(meta["region"]))
-    muni = iris.place(meta["municipality"]) if meta.get("municipality") else None
+    muni = iris.place(meta["municipality"], meta.get("region")) if meta.get("municipality") else None
     if muni is not None:
         shared += _place(muni, str(meta["municipality"]))
         if region is not None:
@@ -221,7 +226,7 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
         key = ref.get("key")
         entity = iris.entity(str(key)) if key else None
         if entity is not None:
-            shared += _entity(entity, ref, iris)
+            shared += _entity(entity, ref, iris, meta.get("region"))
             add((d, DCTERMS.references, entity))
             if kind == "act":
                 add((d, ELI.cites, entity))
@@ -251,8 +256,10 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
             add((target, OA.hasSelector, pos))
             add((target, OA.hasSelector, quote_))
             add((pos, RDF.type, OA.TextPositionSelector))
-            add((pos, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-            add((pos, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+            # xsd:integer, not Web Annotation's xsd:nonNegativeInteger: Oxigraph stores the
+            # latter as the former, and both backends must give the same graph.
+            add((pos, OA.start, Literal(start, datatype=XSD.integer)))
+            add((pos, OA.end, Literal(end, datatype=XSD.integer)))
             add((quote_, RDF.type, OA.TextQuoteSelector))
             add((quote_, OA.exact, Literal(str(m["text"]))))
             add((quote_, OA.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
@@ -285,7 +292,7 @@ def _place(iri: URIRef, name: str) -> list[Triple]:
             (iri, SKOS.prefLabel, _ru(name)), (iri, SDO.name, _ru(name))]
 
 
-def _entity(e: URIRef, ref: Mapping[str, Any], iris: Iris) -> Iterator[Triple]:
+def _entity(e: URIRef, ref: Mapping[str, Any], iris: Iris, region: str | None) -> Iterator[Triple]:
     kind, subtype = str(ref["kind"]), ref.get("subtype")
     yield e, RDF.type, _KIND_CLASS[kind]
     yield e, RDF.type, _KIND_STANDARD_CLASS[kind]
@@ -326,7 +333,7 @@ def _entity(e: URIRef, ref: Mapping[str, Any], iris: Iris) -> Iterator[Triple]:
         if ref.get("number"):
             yield e, PKG.number, Literal(str(ref["number"]))
         if ref.get("municipality"):
-            place = iris.place(str(ref["municipality"]))
+            place = iris.place(str(ref["municipality"]), region)
             yield e, SDO.location, place
             yield from _place(place, str(ref["municipality"]))
 
@@ -392,7 +399,7 @@ def registry_triples(iris: Iris) -> list[Triple]:
     Every national and federal project is here, cited or not, so that a query can list the
     federal projects under each national project with zero citations too.
     """
-    out: list[Triple] = [(PKG.ProjectHierarchy, RDF.type, SKOS.ConceptScheme)]
+    out: list[Triple] = []  # pkg:ProjectHierarchy itself is declared in the ontology graph
     for r in _registry_rows():
         e = iris.entity(r["key"])
         kind = r["kind"]
