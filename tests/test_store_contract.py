@@ -1,0 +1,261 @@
+"""The store's contract, the same on both backends: build, update, prune, bad input, locking,
+and (Oxigraph) a build killed in the middle.
+
+Each test builds a few documents of ``examples/corpus`` copied to a temporary folder, so
+that it can change them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.queries.goldens import CORPUS, ROOT
+
+BACKENDS = ("oxigraph", "memory")
+FEW = ("a01_rasskazovo_2022.txt", "a04_achinsk_2023.txt", "b05_protokol_metodsovet_tara.txt",
+       "b09_infopismo_minobr_yakutia.txt")
+
+pytestmark = pytest.mark.usefixtures("_pipeline")
+
+
+@pytest.fixture(scope="module")
+def _pipeline() -> None:
+    pytest.importorskip("spacy")
+    pytest.importorskip("pymorphy3")
+
+
+def _copy(tmp: Path, names: tuple[str, ...] = FEW) -> Path:
+    docs = tmp / "docs"
+    docs.mkdir()
+    for n in names:
+        shutil.copy(CORPUS / n, docs / n)
+    return docs
+
+
+def _build(store_path: Path, backend: str, paths: list[Path], **kw: Any) -> Any:
+    from policykg.graph.build import build
+    from policykg.graph.store import Store
+
+    errors: list[str] = []
+    with Store(store_path, write=True, backend=backend) as store:
+        report = build(paths, store, on_error=errors.append, **kw)
+    report.messages = errors
+    return report
+
+
+def _graphs(store_path: Path) -> dict[str, Counter[tuple[Any, ...]]]:
+    """Every named graph's quads (a multiset), by graph name."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from policykg.graph.store import Store
+
+    def norm(t: Any) -> Any:  # Oxigraph types plain literals xsd:string explicitly; rdflib does not
+        return Literal(str(t)) if isinstance(t, Literal) and t.datatype == XSD.string else t
+
+    out: dict[str, Counter[tuple[Any, ...]]] = {}
+    with Store(store_path) as store:
+        for s, p, o, g in store.quads():
+            out.setdefault(str(g), Counter())[(s, p, norm(o))] += 1
+    return out
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Path]:
+    """(backend, docs folder, store) for FEW, built once per module and backend; the tests
+    that change the documents work on their own copy of the store."""
+    tmp = tmp_path_factory.mktemp(f"contract-{request.param}")
+    docs = _copy(tmp)
+    report = _build(tmp / "store", request.param, sorted(docs.iterdir()))
+    assert sorted(report.added) == sorted(n[:-4].replace("_", "-") for n in FEW) and not report.errors
+    return request.param, docs, tmp / "store"
+
+
+def _own_copy(built: tuple[str, Path, Path], tmp_path: Path) -> tuple[str, Path, Path]:
+    backend, docs, store = built
+    shutil.copytree(docs, tmp_path / "docs")
+    shutil.copytree(store, tmp_path / "store")
+    return backend, tmp_path / "docs", tmp_path / "store"
+
+
+def test_documents_lists_every_document(built: tuple[str, Path, Path]) -> None:
+    from policykg.graph.store import Store
+
+    _, docs, store_path = built
+    with Store(store_path) as store:
+        records = store.documents()
+        assert sorted(records) == sorted(n[:-4].replace("_", "-") for n in FEW)
+        for doc_id, rec in records.items():
+            assert len(rec.content_hash) == 64 and rec.rules
+            assert rec.path is not None and Path(rec.path).name.replace("_", "-")[:-4] == doc_id
+            assert store.iris.graph(doc_id) in store.graph_names()
+
+
+def test_rebuild_unchanged_skips_everything(built: tuple[str, Path, Path], tmp_path: Path) -> None:
+    backend, docs, store_path = _own_copy(built, tmp_path)
+    before = _graphs(store_path)
+    report = _build(store_path, backend, sorted(docs.iterdir()))
+    assert sorted(report.unchanged) == sorted(n[:-4].replace("_", "-") for n in FEW)
+    assert report.added == report.updated == report.errors == []
+    after = _graphs(store_path)
+    assert {g: q for g, q in after.items() if "/graph/_" not in g} == {g: q for g, q in before.items() if "/graph/_" not in g}
+
+
+def test_changed_file_replaces_exactly_its_graph(built: tuple[str, Path, Path], tmp_path: Path) -> None:
+    from policykg.graph.store import Store
+
+    backend, docs, store_path = _own_copy(built, tmp_path)
+    before = _graphs(store_path)
+    changed = docs / "a04_achinsk_2023.txt"
+    changed.write_text(changed.read_text("utf-8") + "\nРуководствоваться Федеральным законом № 273-ФЗ.\n", "utf-8")
+    report = _build(store_path, backend, sorted(docs.iterdir()))
+    assert report.updated == ["a04-achinsk-2023"] and report.added == [] and not report.errors
+    assert len(report.unchanged) == len(FEW) - 1
+    after = _graphs(store_path)
+    with Store(store_path) as store:
+        target = str(store.iris.graph("a04-achinsk-2023"))
+    assert after[target] != before[target]
+    for g in before:
+        if g != target and "/graph/_" not in g:
+            assert after[g] == before[g], f"{g} changed"
+    assert set(after) == set(before)
+    assert all(n == 1 for q in after.values() for n in q.values())
+
+
+def test_deleted_file_is_pruned(built: tuple[str, Path, Path], tmp_path: Path) -> None:
+    from policykg.graph.store import Store
+
+    backend, docs, store_path = _own_copy(built, tmp_path)
+    # The store records where each file was: point it at this copy first.
+    _build(store_path, backend, [docs / "b05_protokol_metodsovet_tara.txt"], force=True)
+    (docs / "b05_protokol_metodsovet_tara.txt").unlink()
+    report = _build(store_path, backend, sorted(docs.iterdir()), prune=True)
+    assert report.removed == ["b05-protokol-metodsovet-tara"]
+    with Store(store_path) as store:
+        assert "b05-protokol-metodsovet-tara" not in store.documents()
+        assert store.iris.graph("b05-protokol-metodsovet-tara") not in store.graph_names()
+        assert not store.select('SELECT ?d WHERE { ?d dcterms:identifier "b05-protokol-metodsovet-tara" }')
+        assert len(store.documents()) == len(FEW) - 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_bad_files_are_reported_and_the_others_built(backend: str, tmp_path: Path) -> None:
+    from policykg.graph.store import Store
+
+    docs = _copy(tmp_path, FEW[:2])
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    report = _build(tmp_path / "store", backend, sorted(docs.iterdir()))
+    assert len(report.errors) == 2 and len(report.messages) == 2
+    assert any("empty.txt" in e for e in report.errors) and any("binary.txt" in e for e in report.errors)
+    assert sorted(report.added) == sorted(n[:-4].replace("_", "-") for n in FEW[:2])
+    with Store(tmp_path / "store") as store:
+        assert sorted(store.documents()) == sorted(report.added)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_second_writer_is_refused(backend: str, tmp_path: Path) -> None:
+    from policykg.graph.store import Store, StoreBusy
+
+    path = tmp_path / "store"
+    with Store(path, write=True, backend=backend):
+        with pytest.raises(StoreBusy) as e:
+            Store(path, write=True)
+        message = str(e.value)
+        assert str(path) in message and "another policykg process" in message and "--wait" in message
+        with pytest.raises(StoreBusy):
+            Store(path)  # nor may a reader look at a store being written
+    with Store(path, write=True):  # released on close
+        pass
+
+
+def test_same_answers_on_both_backends(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The documents, the quads of every document graph and a query over the union agree."""
+    from policykg.graph.store import Store
+
+    built = {}
+    for backend in BACKENDS:
+        tmp = tmp_path_factory.mktemp(f"same-{backend}")
+        docs = _copy(tmp, FEW[:3])
+        _build(tmp / "store", backend, sorted(docs.iterdir()))
+        built[backend] = tmp / "store"
+    graphs = {b: _graphs(p) for b, p in built.items()}
+    strip = {b: {g: Counter({t: n for t, n in q.items()
+                          if "sourcePath" not in str(t[1]) and "/run/" not in str(t[0]) + str(t[2])})
+                 for g, q in gs.items() if "/graph/_" not in g} for b, gs in graphs.items()}
+    assert strip["oxigraph"] == strip["memory"]
+    query = """SELECT ?e (COUNT(?d) AS ?n) (SUM(?m) AS ?mentions)
+               WHERE { ?d pkg:citation ?c . ?c pkg:cited ?e ; pkg:mentionCount ?m } GROUP BY ?e"""
+    answers = []
+    for path in built.values():
+        with Store(path) as store:
+            answers.append(sorted(tuple(str(x) for x in row) for row in store.select(query)))
+    assert answers[0] == answers[1] and answers[0]
+
+
+# --- a build killed in the middle --------------------------------------------------------------
+
+
+def _wal_bytes(store: Path) -> int:
+    return sum(f.stat().st_size for f in (store / "oxigraph").glob("*.log")) if (store / "oxigraph").exists() else 0
+
+
+def test_killed_build_leaves_complete_documents(tmp_path: Path) -> None:
+    """SIGKILL during `policykg build` (Oxigraph): the store opens, and every document graph
+    in it is whole — its content hash is there and each citation's mention count matches
+    the mentions the graph holds."""
+    from policykg.graph.store import Store
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sources = sorted(CORPUS.glob("*.txt"))
+    for i in range(60):  # far more than can be built before the kill
+        src = sources[i % len(sources)]
+        shutil.copy(src, docs / f"copy{i:02d}_{src.name}")
+    store_path = tmp_path / "store"
+    proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "build", str(docs), "--store", str(store_path)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        start_wal, deadline = None, time.monotonic() + 240
+        while time.monotonic() < deadline and proc.poll() is None:
+            wal = _wal_bytes(store_path)
+            if start_wal is None and (store_path / "oxigraph").exists():
+                start_wal = wal
+            if start_wal is not None and wal > start_wal + 50_000:  # a document or two committed
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, f"the build ended before it could be killed: {proc.stderr.read()!r}"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+
+    with Store(store_path) as store:
+        records = store.documents()
+        assert 0 < len(records) < 60, len(records)
+        rows = store.select("""
+            SELECT ?g ?hash ?c ?n (COUNT(?m) AS ?mentions) WHERE {
+              GRAPH ?g { ?g prov:wasDerivedFrom ?d .
+                         OPTIONAL { ?d pkg:contentHash ?hash }
+                         OPTIONAL { ?d pkg:citation ?c . ?c pkg:cited ?e ; pkg:mentionCount ?n .
+                                    OPTIONAL { ?m oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?d } } } }
+            GROUP BY ?g ?hash ?c ?n""", union=False)
+    graphs = {str(r[0]) for r in rows}
+    assert graphs == {str(store.iris.graph(d)) for d in records}
+    for g, h, c, n, mentions in rows:
+        assert h is not None and len(str(h)) == 64, f"{g} has no content hash"
+        assert c is not None, f"{g} has no citation"
+        assert int(n) == int(mentions), f"{c}: mentionCount {n}, {mentions} mentions in the graph"
