@@ -237,12 +237,16 @@ def resolve_entity(store: Store, value: str) -> URIRef:
     words = sorted((w for w in _words(value) if not w.isdigit()), key=len, reverse=True)
     if words and not exact and not by_number:
         stem = words[0][: max(3, min(len(words[0]) - 2, 6))]
-        rows = store.select(f"""
-            SELECT ?e ?l WHERE {{
-              {{ ?e skos:prefLabel ?l }} UNION {{ ?e skos:altLabel ?l }}
-              FILTER(CONTAINS(REPLACE(LCASE(STR(?l)), "ё", "е"), {_sparql_string(stem)}))
-              ?e pkg:key ?key .
-            }}""")
+        rows = []
+        for prop in ("skos:prefLabel", "skos:altLabel"):  # preferred labels first: fewer to read
+            rows = store.select(f"""
+                SELECT ?e ?l WHERE {{
+                  ?e {prop} ?l .
+                  FILTER(CONTAINS(REPLACE(LCASE(STR(?l)), "ё", "е"), {_sparql_string(stem)}))
+                  ?e pkg:key ?key .
+                }}""")
+            if any(_same_phrase(_words(value), _words(str(r[1]))) or want in _norm(str(r[1])) for r in rows):
+                break
         want_words = _words(value)
         seen_exact: set[URIRef] = set()
         for e, label in rows:
