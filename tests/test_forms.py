@@ -149,12 +149,12 @@ ACTS = [
     ("Письмо Минобрнауки России от 18.08.2017 № ВК-1234/07 направлено.",
      (act("agency_act", "Письмо Минобрнауки России № ВК-1234/07", "ВК-1234/07", "2017-08-18",
           "Письмо Минобрнауки России от 18.08.2017 № ВК-1234/07"),)),
-    # sanitary rules by code
+    # sanitary rules by code; a known act gets its official designation (СП, often miswritten СанПиН)
     ("Соблюдать СанПиН 2.4.3648-20 в школах.",
-     (act("sanitary_rules", "СанПиН 2.4.3648-20", "2.4.3648-20", None, "СанПиН 2.4.3648-20"),)),
+     (act("sanitary_rules", "СП 2.4.3648-20", "2.4.3648-20", None, "СанПиН 2.4.3648-20"),)),
     # sanitary rules with their quoted title: one mention, the whole span
     bug("Соблюдать СанПиН 2.4.3648-20 «Санитарно-эпидемиологические требования» в школах.",
-        (act("sanitary_rules", "СанПиН 2.4.3648-20", "2.4.3648-20", None,
+        (act("sanitary_rules", "СП 2.4.3648-20", "2.4.3648-20", None,
              "СанПиН 2.4.3648-20 «Санитарно-эпидемиологические требования»",
              title="Санитарно-эпидемиологические требования"),),
         reason="the bare code span nested in the titled span is kept as a second mention of the same "

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from policykg.extract.grammars import Candidate, acts, orgs, standards
 from policykg.extract.grammars.quotes import iter_quoted
-from policykg.extract.pipeline import doc_text
+from policykg.extract.pipeline import WORDS, doc_text
 from policykg.extract.registry import Entry, registry
 from policykg.morph import lemma
 
@@ -148,13 +148,28 @@ class RegistryMatcher:
             for name in act.get("short_names") or ():
                 self.acts.add(act["key"], [lemmas_component(make(name))])
                 self.short_acts[act["key"]] = act
+        # The same patterns as dictionaries for one-token patterns (all of them so far):
+        # token text (ORTH) or its lower case (LOWER) → (pattern index, registry key).
+        # spaCy's Matcher steps through every token in Python-visible code; a dict
+        # look-up per token gives the same matches in the same order far faster.
+        self.abbr_orth: dict[str, list[tuple[int, str]]] = {}
+        self.abbr_lower: dict[str, list[tuple[int, str]]] = {}
+        self.abbr_single = True
+        n_patterns = 0
         for entry in self.reg.entries.values():
             for a in entry.abbr:
-                toks = [{"ORTH": t} for t in re.findall(r"\w+|[^\w\s]", a)]
-                self.abbr.add(entry.key, [toks])
+                words = re.findall(r"\w+|[^\w\s]", a)
+                self.abbr.add(entry.key, [[{"ORTH": t} for t in words]])
+                if len(words) == 1:
+                    self.abbr_orth.setdefault(words[0], []).append((n_patterns, entry.key))
+                else:
+                    self.abbr_single = False
+                n_patterns += 1
             if entry.url:
                 host = entry.url.lower()
                 self.abbr.add(entry.key, [[{"LOWER": host}]])
+                self.abbr_lower.setdefault(host, []).append((n_patterns, entry.key))
+                n_patterns += 1
 
     def __call__(self, doc: Doc) -> Doc:
         found = _candidates(doc)
@@ -178,13 +193,45 @@ class RegistryMatcher:
             span = doc[start:end]
             found.append(Candidate(span.start_char, span.end_char, "act", act["subtype"], "act.short_name",
                                    attrs={"number": act["number"], "issuer": act.get("issuer")}, priority=1))
-        for match_id, start, end in self.abbr(doc):
-            e = self.reg.entries[strings[match_id]]
+        for key, start, end in self.abbr_matches(doc):
+            e = self.reg.entries[key]
             span = doc[start:end]
             if _in_upper_line(text, span.start_char) and len(span.text) < 5:
                 continue  # an upper-case heading makes every word look like an abbreviation
             found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.abbr", 1))
         return doc
+
+    def abbr_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """``(registry key, start token, end token)`` of abbreviations and site names,
+        as ``self.abbr(doc)`` finds them (token order, then pattern order).
+
+        >>> from policykg.extract.pipeline import get_nlp
+        >>> m = get_nlp().get_pipe("policykg_registry")
+        >>> d = get_nlp().make_doc("курсы ФИПИ и uchi.ru, Uchi.ru")
+        >>> m.abbr_matches(d) == [(d.vocab.strings[k], s, e) for k, s, e in m.abbr(d)]
+        True
+        """
+        if not self.abbr_single:
+            strings = doc.vocab.strings
+            return [(strings[k], s, e) for k, s, e in self.abbr(doc)]
+        words = doc.user_data.get(WORDS)
+        if not isinstance(words, list) or len(words) != len(doc):
+            words = [tok.text for tok in doc]
+        orth, lower = self.abbr_orth, self.abbr_lower
+        out: list[tuple[str, int, int]] = []
+        for i, w in enumerate(words):
+            hits = orth.get(w)
+            lhits = lower.get(w.lower())
+            if hits is None and lhits is None:
+                continue
+            if hits is not None and lhits is not None:
+                hits = sorted(hits + lhits)
+            seen: set[str] = set()
+            for _, k in hits or lhits or ():
+                if k not in seen:
+                    seen.add(k)
+                    out.append((k, i, i + 1))
+        return out
 
 
 def _known_act_rows() -> list[dict[str, Any]]:
