@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
+from policykg import rx
 from policykg.errors import InputError
 from policykg.models import CleanDoc, SourceDoc
 from policykg.offsets import Edit, OffsetMap, Stage
@@ -49,15 +50,17 @@ def _sub(pattern: re.Pattern[str], text: str, repl: Callable[[re.Match[str]], st
 
 # --- length-changing cleaners -------------------------------------------------
 
-_DEBRIS = re.compile(r"\[(?:bookmark|anchor|footnote|image)[^\]\n]{0,80}\]|\*\*|__(?=\w)|(?<=\w)__")
+_DEBRIS = rx.compile(r"\[(?:bookmark|anchor|footnote|image)[^\]\n]{0,80}\]|\*\*|__(?=\w)|(?<=\w)__")
 
 
 def debris(text: str) -> tuple[str, list[Edit] | None]:
     """Drop docx-conversion debris: ``[bookmark: _GoBack]``, ``**bold**`` markers."""
+    if "[" not in text and "**" not in text and "__" not in text:
+        return text, None
     return _sub(_DEBRIS, text, "")
 
 
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_INVISIBLE = rx.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 
 
 def invisible(text: str) -> tuple[str, list[Edit] | None]:
@@ -65,8 +68,8 @@ def invisible(text: str) -> tuple[str, list[Edit] | None]:
     return _sub(_INVISIBLE, text, "")
 
 
-_LINE_HYPHEN = re.compile(rf"(?<=[{_CYR}])-[ \t]*\n[ \t]*(?=[а-яё])")
-_SPACE_HYPHEN = re.compile(rf"([{_CYR}]{{2,}})- +([а-яё]{{2,}})")
+_LINE_HYPHEN = rx.compile(rf"(?<=[{_CYR}])-[ \t]*\n[ \t]*(?=[а-яё])")
+_SPACE_HYPHEN = rx.compile(rf"(?<![{_CYR}])([{_CYR}]{{2,}})- +([а-яё]{{2,}})")
 
 
 def hyphens(text: str) -> tuple[str, list[Edit] | None]:
@@ -110,8 +113,9 @@ def _merge_overlapping(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-_CAMEL = re.compile(r"(?<=[а-яё]{3})(?=[А-ЯЁ][а-яё])")
-_LONG_WORD = re.compile(r"[а-яё]{9,}")
+#: The capital first: it is rare, so most positions fail on one character test.
+_CAMEL = re.compile(r"(?=[А-ЯЁ][а-яё])(?<=[а-яё]{3})")
+_LONG_WORD = rx.compile(r"(?<![а-яё])[а-яё]{9,}")
 _SHORT_WORDS = frozenset("в во с со к ко и о об у на по за из от до не г".split())
 
 
@@ -125,18 +129,15 @@ def glued(text: str) -> tuple[str, list[Edit] | None]:
     text, camel = _sub(_CAMEL, text, " ")
     stage1 = Stage.from_edits(camel, len(text)) if camel else None
 
-    def split(m: re.Match[str]) -> str:
-        word = m.group(0)
-        cut = _split_point(word)
-        return word if cut is None else word[:cut] + " " + word[cut:]
-
     lowered = text.lower()
+    # Decide once per distinct long word; most texts have none to split.
+    cuts = {w: c for w in set(_LONG_WORD.findall(lowered)) if (c := _split_point(w)) is not None}
     edits: list[Edit] = []
-    for m in _LONG_WORD.finditer(lowered):
-        new = split(m)
-        if new != m.group(0):
-            cut = new.index(" ")
-            edits.append((m.start() + cut, m.start() + cut, " "))
+    if cuts:
+        for m in _LONG_WORD.finditer(lowered):
+            cut = cuts.get(m.group(0))
+            if cut is not None:
+                edits.append((m.start() + cut, m.start() + cut, " "))
     if not edits:
         return text, camel
     parts, last = [], 0
@@ -199,8 +200,10 @@ _DASHES = str.maketrans({"\u2011": "-", "\u2010": "-", "\u2012": "–", "\u2212"
 _YO = str.maketrans("ёЁ", "еЕ")
 #: Latin letters that look like Cyrillic ones.
 _LOOKALIKE = str.maketrans("aAcCeEHKMoOpPTxXyBk", "аАсСеЕНКМоОрРТхХуВк")
-_MIXED = re.compile(rf"\w*[{_CYR}]\w*")
-_LATIN = re.compile(r"[a-zA-Z]")
+_CYRILLIC = re.compile(f"[{_CYR}]")
+_WORD_CHAR = re.compile(r"\w")
+_LATIN_RUN = re.compile(r"[a-zA-Z]+")
+_LATIN = rx.compile(r"[a-zA-Z]")
 
 
 def _translate(text: str, table: Mapping[int, int | str]) -> str:
@@ -233,16 +236,33 @@ def yo(text: str) -> tuple[str, None]:
 def homoglyphs(text: str) -> tuple[str, None]:
     """Latin look-alike letters inside Cyrillic words → Cyrillic (``МБOУ`` → ``МБОУ``)."""
 
-    def fix(m: re.Match[str]) -> str:
-        w = m.group(0)
-        return w.translate(_LOOKALIKE) if _LATIN.search(w) else w
-
-    out = _MIXED.sub(fix, text)
-    return out, None
+    if not _LATIN.search(text):
+        return text, None
+    # Only the words around a Latin letter can change: expand each Latin run to its
+    # whole word (a run of \w) instead of visiting every Cyrillic word of the text.
+    parts: list[str] = []
+    last = 0
+    for m in _LATIN_RUN.finditer(text):
+        start, end = m.start(), m.end()
+        if start < last:
+            continue
+        while start > 0 and _WORD_CHAR.match(text[start - 1]):
+            start -= 1
+        while end < len(text) and _WORD_CHAR.match(text[end]):
+            end += 1
+        word = text[start:end]
+        if _CYRILLIC.search(word):
+            parts.append(text[last:start])
+            parts.append(word.translate(_LOOKALIKE))
+            last = end
+    if not parts:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), None
 
 
 _QUOTE_CHARS = "«»\"“”„‟'‘’‹›"
-_QUOTE_RE = re.compile("[\"“”„‟'‘’‹›]")
+_QUOTE_RE = rx.compile("[\"“”„‟'‘’‹›]")
 _OPENERS_BEFORE = set(" \n([{«-–—/:;")
 
 
@@ -253,7 +273,8 @@ def quotes(text: str) -> tuple[str, None]:
     ambiguous quote opens after a space, an opening bracket or another opening
     quote and closes elsewhere. An apostrophe between two letters is left alone.
     """
-    chars = list(text)
+    parts: list[str] = []
+    last = 0
     for m in _QUOTE_RE.finditer(text):
         i, c = m.start(), m.group(0)
         prev = text[i - 1] if i else " "
@@ -261,12 +282,18 @@ def quotes(text: str) -> tuple[str, None]:
         if c in "'’‘" and prev.isalpha() and nxt.isalpha():
             continue
         if c in "„‹":
-            chars[i] = "«"
+            new = "«"
         elif c in "”›":
-            chars[i] = "»"
+            new = "»"
         else:
-            chars[i] = "«" if (prev in _OPENERS_BEFORE or prev == "«") and not nxt.isspace() else "»"
-    return "".join(chars), None
+            new = "«" if (prev in _OPENERS_BEFORE or prev == "«") and not nxt.isspace() else "»"
+        parts.append(text[last:i])
+        parts.append(new)
+        last = i + 1
+    if not parts:
+        return text, None
+    parts.append(text[last:])
+    return "".join(parts), None
 
 
 CLEANERS: dict[str, Cleaner] = {

@@ -62,7 +62,7 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with the UTF-16 one
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SINGLE_BYTE = ("cp1251", "koi8_r")
-_CONTROL_BYTES = frozenset(range(32)) - frozenset(b"\t\n\v\f\r") | {0x7F}
+_CONTROL_BYTES = bytes(sorted(frozenset(range(32)) - frozenset(b"\t\n\v\f\r") | {0x7F}))
 _MAX_CONTROL_RATIO = 0.02
 _RU_LOG = {  # log of each letter's share of Russian prose (о 10.97 %, е 8.45 %, ... ё 0.04 %)
     letter: math.log(pct / 100) for letter, pct in zip("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", (
@@ -157,7 +157,7 @@ def _decode(raw: bytes, where: Path | str, declared: str | None = None) -> tuple
             except UnicodeDecodeError as e:
                 raise InputError(where, f"has a {encoding} byte order mark but is not "
                                         f"valid {encoding} (byte {e.start})") from e
-    if b"\x00" in raw or sum(b in _CONTROL_BYTES for b in raw) > _MAX_CONTROL_RATIO * len(raw):
+    if b"\x00" in raw or len(raw) - len(raw.translate(None, _CONTROL_BYTES)) > _MAX_CONTROL_RATIO * len(raw):
         raise InputError(where, "binary file, not text (NUL bytes or control characters)")
     with contextlib.suppress(UnicodeDecodeError):
         text = raw.decode("utf-8")

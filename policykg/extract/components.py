@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from policykg import rx
 from policykg.extract.grammars import Candidate, acts, orgs, standards
 from policykg.extract.grammars.quotes import iter_quoted
 from policykg.extract.pipeline import WORDS, doc_text
@@ -57,15 +58,15 @@ def grammars_component(doc: Doc) -> Doc:
     return doc
 
 
-_TITLE_HEAD = re.compile(
+_TITLE_HEAD = rx.compile(
     r"(?<![\w«-])(?P<adj>(?:[Мм]униципальн|[Рр]егиональн|[Гг]осударственн|[Фф]едеральн|[Кк]омплексн|[Оо]бластн|[Кк]раев)\w+\s+)?"
     r"(?P<head>[Пп]рограмм[аыеуой]{0,2}|[Пп]одпрограмм\w*|[Кк]онцепци[яиюей]{1,2}|[Сс]тратеги[яиюей]{1,2}|[Пп]лан[аеуом]{0,2}|[Пп]роект[аеуом]{0,2})"
     r"(?=\s+[а-я])")
-_TITLE_END = re.compile(
+_TITLE_END = rx.compile(
     r"[;.!?\n«»:]|,\s+(?![а-яё]+(?:мых|щих|вших|нных|мого|щего|ящих)\b)|\s\(|\s[-–—]\s"
     r"|\s(?:в\s+соответствии|согласно|утвержденн\w*|принят\w*|в\s+образовательных\s+организациях)\b")
 #: A title must name a place, a period or a level to be more than a generic document type.
-_TITLE_SPECIFIC = re.compile(
+_TITLE_SPECIFIC = rx.compile(
     r"\d{4}|област|кра[яейю]\b|краев|республик|район|округ|город|Российской Федерации|\bРФ\b|\bРоссии\b")
 
 
@@ -275,8 +276,8 @@ _NOT_REFERENCE_HEADS = frozenset(
     "соревнование праздник неделя декада месячник день урок занятие кружок клуб объединение "
     "номинация лагерь заседание совещание встреча круглый стол выступление сессия "
     "технология формат модель метод методика премия знак форма вид".split())
-_WORD = re.compile(r"[\w-]+")
-_LIST_TAIL = re.compile(r"(?:\s*(?:,|\(|и|;)\s*)+$")
+_WORD = rx.compile(r"[\w-]+")
+_LIST_TAIL = rx.compile(r"(?:\s*(?:,|\(|и|;)\s*)+$")
 
 
 def context_before(text: str, start: int, max_words: int = 8) -> tuple[list[str], bool]:
@@ -406,7 +407,7 @@ def quoted_component(doc: Doc) -> Doc:
 
 #: The descriptive head before a quoted organisation name («детского технопарка
 #: «Кванториум»», «Общероссийского … движения детей и молодёжи «Движение первых»»).
-_DESCRIPTOR = re.compile(
+_DESCRIPTOR = rx.compile(
     r"(?:[А-ЯЁа-яё-]+(?:ого|ой|ых|ий|ый|ая|ом|ым|ое|ую|ее|его|ем|им|ие|ими)\s+){0,5}"
     r"(?:технопарк|центр|движени|организаци|объединени)\w*"
     r"(?:\s+(?:цифрового\s+образования\s+детей|детей\s+и\s+молод[её]жи))?\s*$")

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 
+from policykg import rx
 from policykg.extract.grammars.dates import MONTH, parse_date
 from policykg.extract.grammars.quotes import iter_quoted
 from policykg.extract.registry import registry
@@ -21,29 +22,29 @@ from policykg.morph import inflect_phrase, lemma
 
 __all__ = ["extract_meta"]
 
-_EVENT = re.compile(
+_EVENT = rx.compile(
     r"(?P<adj>(?:[А-Яа-яЁё]+(?:ой|ого|ая|ий|ый|ую|ом|ые|ых)\s+){0,2})"
     r"(?P<noun>конференци\w*|форум\w*|совещани\w*|чтени\w*|съезд\w*|семинар\w*|сессии|сессия|"
     r"педсовет\w*|заседани\w*|слет\w*)", re.IGNORECASE)
 _HEADER = 900
-_RANGE = re.compile(
+_RANGE = rx.compile(
     rf"(?:[Сс]\s+)?(?P<d1>\d{{1,2}})(?:\s+(?P<m1>{MONTH}))?\s*(?:по|-|–|—)\s*(?P<d2>\d{{1,2}})\s+(?P<m2>{MONTH})\s+(?P<y>\d{{4}})",
     re.IGNORECASE)
-_NUM_RANGE = re.compile(r"(?P<d1>\d{1,2})\s*[-–—]\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
-_SINGLE = re.compile(rf"(?<!от\s)(?<![\d.])«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}|(?<!от\s)(?<![\d.])\d{{1,2}}\.\d{{1,2}}\.\d{{4}}",
+_NUM_RANGE = rx.compile(r"(?P<d1>\d{1,2})\s*[-–—]\s*(?P<d2>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")
+_SINGLE = rx.compile(rf"(?<!от\s)(?<![\d.])«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}|(?<!от\s)(?<![\d.])\d{{1,2}}\.\d{{1,2}}\.\d{{4}}",
                      re.IGNORECASE)
-_PARTICIPANTS = re.compile(
+_PARTICIPANTS = rx.compile(
     r"(?P<q>(?:около|более|свыше|порядка|не менее|почти|больше|примерно)\s+)?(?P<n>\d{2,5})\s+"
     r"(?P<who>человек|педагог\w*|участник\w*|работник\w*|специалист\w*|руководител\w*|представител\w*)",
     re.IGNORECASE)
-_DISTRICT = re.compile(
+_DISTRICT = rx.compile(
     r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ом|ий|ой|ый|ая|ском|ского))\s+"
     r"(?P<type>городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*)")
-_CITY = re.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
-_MO = re.compile(r"(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
+_CITY = rx.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
+_MO = rx.compile(r"(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
 
 
-_DOC_DATE = re.compile(
+_DOC_DATE = rx.compile(
     rf"(?:^|\n)[^\n]{{0,40}}?(?:от\s+)?(?P<date>«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
     rf"\s*(?:г\.|года)?\s*(?:№|N)\s*\S+", re.IGNORECASE)
 
@@ -81,14 +82,14 @@ def _dates(text: str) -> tuple[str | None, str | None]:
 
 
 #: The nouns of ``_EVENT`` (every match has one), as ``_EVENT`` reads them.
-_EVENT_NOUN = re.compile(
+_EVENT_NOUN = rx.compile(
     r"конференци|форум|совещани|чтени|съезд|семинар|сесси[ия]|педсовет|заседани|слет", re.IGNORECASE)
 #: A fast superset of ``_EVENT_NOUN``: a plain character class first lets ``re`` skip
 #: ahead at C speed (a case-insensitive alternation is tried at every position). The
 #: class holds every character that the first letters match case-insensitively.
 _EVENT_NOUN_FAST = re.compile(
     r"[КкФфСсᲃЧчПпЗз](?i:онференци|орум|овещани|тени|ъезд|еминар|есси[ия]|едсовет|аседани|лет)")
-_EVENT_LETTER = re.compile(r"[А-Яа-яЁё]", re.IGNORECASE)  # the letters of _EVENT's adjectives
+_EVENT_LETTER = rx.compile(r"[А-Яа-яЁё]", re.IGNORECASE)  # the letters of _EVENT's adjectives
 
 
 def _events(head: str) -> Iterator[re.Match[str]]:
@@ -214,8 +215,12 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
     return forms[best], regions.get(best), [m.region_key for m in candidates.get(best, [])]
 
 
-_REGION_WORD = re.compile(r"[А-ЯЁа-яё-]+")
+_REGION_WORD = rx.compile(r"[А-ЯЁа-яё-]+")
 _first_lemmas: tuple[object, frozenset[str]] | None = None
+
+
+#: word as written → can it start a region name (its lemma is a first lemma)?
+_starts_region: dict[str, bool] = {}
 
 
 def _region_first_lemmas(table: Mapping[tuple[str, ...], object]) -> frozenset[str]:
@@ -223,21 +228,28 @@ def _region_first_lemmas(table: Mapping[tuple[str, ...], object]) -> frozenset[s
     global _first_lemmas
     if _first_lemmas is None or _first_lemmas[0] is not table:
         _first_lemmas = (table, frozenset(k[0] for k in table if k))
+        _starts_region.clear()
     return _first_lemmas[1]
 
 
 def _region_in_text(text: str) -> str | None:
     gaz = gazetteer()
-    words = list(_REGION_WORD.finditer(text))
+    words = _REGION_WORD.findall(text)
     counts: Counter[str] = Counter()
-    lemmas = [lemma(w.group(0)) for w in words]
     firsts = _region_first_lemmas(gaz.region_by_lemmas)
-    for i in range(len(lemmas)):
-        if lemmas[i] not in firsts:
+    starts = _starts_region
+    for i, word in enumerate(words):
+        can = starts.get(word)
+        if can is None:
+            if len(starts) > 200_000:  # bounded: memory must not grow with the corpus
+                starts.clear()
+            can = starts[word] = lemma(word) in firsts
+        if not can:
             continue
+        lemmas = [lemma(w) for w in words[i:i + 4]]
         for n in (2, 3, 1, 4):
-            r = gaz.region_by_lemmas.get(tuple(lemmas[i:i + n]))
-            if r is not None and (n > 1 or words[i].group(0)[0].isupper()):
+            r = gaz.region_by_lemmas.get(tuple(lemmas[:n]))
+            if r is not None and (n > 1 or word[0].isupper()):
                 counts[r.key] += 1
                 break
     if not counts:

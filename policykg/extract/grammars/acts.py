@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from policykg import rx
 from policykg.extract.grammars import Candidate
 from policykg.extract.grammars.dates import DATE, parse_date
 from policykg.extract.grammars.quotes import quoted_at
@@ -33,23 +34,23 @@ ACT_TYPE = (
     r"(?P<type>федеральн\w*\s+конституционн\w*\s+закон\w*|федеральн\w*\s+закон\w*"
     r"|закон\w*|указ\w*|постановлени\w*|распоряжени\w*|приказ\w*|письм\w*|решени\w*)"
 )
-_HEAD = re.compile(rf"(?<![\w-]){ACT_TYPE}(?![\w-])", _I)
+_HEAD = rx.compile(rf"(?<![\w-]){ACT_TYPE}(?![\w-])", _I)
 NUM_SIGN = r"(?:№|N|No|Nо|N°)"
 ACT_NUMBER = r"(?=[\w./-]*\d)[\w][\w./-]*"
-_NUMBER = re.compile(rf"{NUM_SIGN}\s*(?P<num>{ACT_NUMBER})", _I)
-_DATE = re.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
-_GAP = re.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
-_WORD = re.compile(r"\(?[\w.-]+\)?|«", _I)
-_MORE_NUMBERS = re.compile(rf"\s*(?:,|и)\s*(?:{NUM_SIGN}\s*)?(?P<num>{ACT_NUMBER})")
-_APPENDIX = re.compile(r"приложени\w*\s*(?:№\s*)?\d*\s+к\s+$", _I)
+_NUMBER = rx.compile(rf"{NUM_SIGN}\s*(?P<num>{ACT_NUMBER})", _I)
+_DATE = rx.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
+_GAP = rx.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
+_WORD = rx.compile(r"\(?[\w.-]+\)?|«", _I)
+_MORE_NUMBERS = rx.compile(rf"\s*(?:,|и)\s*(?:{NUM_SIGN}\s*)?(?P<num>{ACT_NUMBER})")
+_APPENDIX = rx.compile(r"приложени\w*\s*(?:№\s*)?\d*\s+к\s+$", _I)
 _STOP_WORDS = frozenset(
     "или в во на о об по с со для при к ко а но что как который которые также этом этого "
     "утвержденн утверждении".split()
 )
-_NUMBER_FIRST = re.compile(r"(?<![\w-])(?P<num>\d{1,4})\s?-?\s?(?:го|й|м|ого)?\s+(?P<type>указ\w*)", _I)
-_BARE_LAW = re.compile(
+_NUMBER_FIRST = rx.compile(r"(?<![\w-])(?P<num>\d{1,4})\s?-?\s?(?:го|й|м|ого)?\s+(?P<type>указ\w*)", _I)
+_BARE_LAW = rx.compile(
     r"(?<![\w/-])(?:(?P<num>\d{1,4}-\s?Ф?К?З)|ФЗ\s?[-№]\s?(?P<num2>\d{1,4}))(?![\w-])", _I)
-_SANITARY = re.compile(
+_SANITARY = rx.compile(
     r"(?:(?:санитарно-эпидемиологическ\w+|санитарн\w+|гигиеническ\w+)\s+"
     r"(?:правил\w*|требовани\w*|норматив\w*)\s+(?:и\s+норм\w*\s+)?)?"
     r"(?P<code>СанПиН|СП|ГН)\s*(?P<num>\d+(?:\.\d+)*(?:/\d+(?:\.\d+)*)*-\d{2})(?!\d)",

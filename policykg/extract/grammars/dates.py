@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from policykg import rx
+
 __all__ = ["DATE", "MONTHS", "parse_date"]
 
 MONTHS: dict[str, int] = {
@@ -20,8 +22,8 @@ WORDY = rf"«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}"
 #: A date with its optional ``г.``/``года`` tail.
 DATE = rf"(?:{NUMERIC}|{WORDY}){YEAR_WORD}"
 
-_NUMERIC_RE = re.compile(r"(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?(\d{4}|\d{2})")
-_WORDY_RE = re.compile(rf"(\d{{1,2}})»?\s+({MONTH})\s+(\d{{4}})", re.IGNORECASE)
+_NUMERIC_RE = rx.compile(r"(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?(\d{4}|\d{2})")
+_WORDY_RE = rx.compile(rf"(\d{{1,2}})»?\s+({MONTH})\s+(\d{{4}})", re.IGNORECASE)
 
 
 def _month(word: str) -> int:

@@ -22,6 +22,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from policykg import rx
 from policykg.extract.grammars import Candidate
 from policykg.extract.grammars.quotes import quoted_at
 
@@ -66,13 +67,13 @@ TYPE_WORD = (
     r"детск\w+\s+сад\w*(?:\s+(?:общеразвивающего|комбинированного|компенсирующего|присмотра)\s+вида)?|"
     r"гимнази\w*|лице[йяюе]\w*|школ[аыеуой]{0,2})"
 )
-_FORM_RE = re.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])")
-_AFTER_FORM = re.compile(
+_FORM_RE = rx.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])")
+_AFTER_FORM = rx.compile(
     rf"\s?(?:(?:[А-ЯЁ][а-яё]+(?:ая|ий|ой|ое|ская)\s)?(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?)?(?P<num>{NUMBER}|(?<=[ШШ])\d{{1,3}}(?!\d))?"
     rf"(?:\s?[А-ЯЁ]{{1,4}}(?:\s?\([А-ЯЁ]\))?\s?(?=«))?(?:\s?(?=«))?", re.IGNORECASE)
-_TAIL_PLACE = re.compile(rf"\s(?:города|г\.|села|с\.|поселка|пос\.|п\.|деревни|д\.|ст\.)\s?[{_UP}][\w-]+")
-_TAIL_HONOR = re.compile(rf"\s?{HONORIFIC}")
-_INSTITUTION = re.compile(
+_TAIL_PLACE = rx.compile(rf"\s(?:города|г\.|села|с\.|поселка|пос\.|п\.|деревни|д\.|ст\.)\s?[{_UP}][\w-]+")
+_TAIL_HONOR = rx.compile(rf"\s?{HONORIFIC}")
+_INSTITUTION = rx.compile(
     rf"(?<![\w«/-])(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
     rf"(?:\s?(?P<name>«[^«»\n]{{2,60}}»))?(?:\s?{HONORIFIC})?", re.IGNORECASE)
 
@@ -92,24 +93,25 @@ PLACE = (
     rf"|Республики\s+[{_UP}][\w-]+(?:\s\([{_UP}][\w-]+\))?|Российской\s+Федерации|РФ|России"
     rf"|(?:города)(?![\w-]))"
 )
-_BODY = re.compile(
+_BODY = rx.compile(
     rf"(?<![\w-])(?P<head>{EDU_BODY})(?:\s+(?P<place>{PLACE}))?", re.IGNORECASE)
-_ADMIN = re.compile(
+_ADMIN = rx.compile(
     rf"(?<![\w-])(?P<head>администраци\w*|мэри\w*)\s+(?P<place>(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
     rf"|(?:муниципального\s+образования|МО|городского\s+округа)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа))",
     re.IGNORECASE)
-_COUNCIL = re.compile(
+_COUNCIL = rx.compile(
     rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*(?:\s+(?:города|г\.)\s?[{_UP}][\w-]+)?|Дум\w*\s+(?:города|г\.)\s?[{_UP}][\w-]+"
     rf"|Совет\w*\s+депутатов(?:\s+(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|поселения))?"
     rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?)",
     re.IGNORECASE)
-_TERRITORIAL = re.compile(
+_COUNCIL_HINT = re.compile(r"дум|совет|собрани", re.IGNORECASE)
+_TERRITORIAL = rx.compile(
     rf"(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
     rf"\s+по\s+(?:(?:[{_UP}][\w-]+(?:ой|ому)\s+(?:области|краю))|Республике\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?(?:\s\([{_UP}]\w+\))?|г(?:ороду|\.)\s?[{_UP}][\w-]+)")
-_ABBR_INST = re.compile(
+_ABBR_INST = rx.compile(
     r"(?<![\w-])(?P<a>[А-ЯЁ][А-ЯЁа-яё]{0,4}(?:ИРО|ИПК|ИПКРО|ИПКиПРО|РИПК|ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ|ИРОиПК)|ИРО|ИПК)(?![\w-])")
-_NAMED = re.compile(
+_NAMED = rx.compile(
     rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом|им|ым)\s+)+"
     rf"(?:[а-яё]+(?:ого|ий|ый|ой|ая|ом|им|ым)\s+){{0,3}}"
     rf"(?:университет|институт|академи|колледж|техникум|училищ)\w*"
@@ -151,7 +153,7 @@ def _number(name: str) -> str | None:
     return m.group(1) if m else None
 
 
-_SPELLED_FORM = re.compile(
+_SPELLED_FORM = rx.compile(
     r"(?<![\w-])(?P<form>(?:муниципальн|государственн|федеральн|областн|краев|частн|негосударственн)\w*\s+"
     r"(?:(?:бюджетн|автономн|казенн)\w*\s+)?(?:(?:дошкольн|общеобразовательн|образовательн|профессиональн|научн)\w*\s+){0,2}"
     r"(?:учреждени|организаци)\w*(?:\s+(?:дополнительного(?:\s+профессионального)?|высшего|среднего\s+профессионального)"
@@ -181,7 +183,7 @@ def _spelled_forms(text: str) -> list[Candidate]:
 
 
 #: «… «Отдел образования» муниципального района Белорецкий район Республики Башкортостан»
-_ORG_PLACE = re.compile(
+_ORG_PLACE = rx.compile(
     r"\s+(?:муниципального\s+района|городского\s+округа|муниципального\s+образования|муниципального\s+округа)"
     r"\s+[А-ЯЁ][\w-]+(?:\s+(?:район|округ))?(?:\s+(?:Республики\s+[А-ЯЁ][\w-]+|[А-ЯЁ]{2,3}\b|[А-ЯЁ][\w-]+(?:ой|ого)\s+(?:области|края)))?")
 
@@ -235,7 +237,7 @@ def _with_form(text: str) -> list[Candidate]:
     return out
 
 
-_TAIL_WORD = re.compile(r" (и |)([а-яё]{2,})(?=[\s,.;:)»]|$)")
+_TAIL_WORD = rx.compile(r" (и |)([а-яё]{2,})(?=[\s,.;:)»]|$)")
 
 
 def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
@@ -289,7 +291,9 @@ def find(text: str) -> list[Candidate]:
     for m in _TERRITORIAL.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
-    for m in _COUNCIL.finditer(text):
+    # Every council names a Дума, a Совет or a Собрание: most documents have none, and the
+    # council pattern must otherwise try every capitalised word.
+    for m in (_COUNCIL.finditer(text) if _COUNCIL_HINT.search(text) else ()):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
                              attrs={"name": m.group(0)}, priority=1))
     named = list(_NAMED.finditer(text))

@@ -8,9 +8,10 @@ top-level and nested one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from policykg import rx
 
 __all__ = ["Quoted", "iter_quoted", "quoted_at"]
 
@@ -80,7 +81,7 @@ def quoted_at(text: str, i: int, eager: bool = False) -> Quoted | None:
     return Quoted(i, end, i + 1, end, False, 0)
 
 
-_NAME_END = re.compile(r"\s*(?:[,;.)\n]|$|и\s|[а-яё])")
+_NAME_END = rx.compile(r"\s*(?:[,;.)\n]|$|и\s|[а-яё])")
 
 
 def _ends_name(text: str, k: int) -> bool:

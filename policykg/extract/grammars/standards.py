@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from policykg import rx
 from policykg.extract.grammars import Candidate
 from policykg.extract.grammars.quotes import quoted_at
 
@@ -30,12 +31,12 @@ _SPELLED_LEVEL = "|".join(f"(?P<{k}>{v[1]})" for k, v in LEVELS.items())
 _LEVEL_WORDS = rf"(?:{'|'.join(v[1] for v in LEVELS.values())})"
 _SPELLED = rf"{_LEVEL_WORDS}(?:\s*(?:,|и)\s*{_LEVEL_WORDS})*\s+(?:образовани\w*)"
 _OVZ = r"(?:\s+(?:для\s+)?(?:обучающихся|детей)\s+с\s+(?:ОВЗ|ограниченными\s+возможностями\s+здоровья|умственной\s+отсталостью(?:\s+\(интеллектуальными\s+нарушениями\))?)|\s+ОВЗ|\s+У/?О)?"
-_FGOS_ABBR = re.compile(
+_FGOS_ABBR = rx.compile(
     rf"(?<![\w-])ФГОС(?:-2021)?(?:\s+(?P<abbr>{_ABBR}(?:\s*(?:,|и|/)\s*{_ABBR})*)(?![\w-])|\s+(?P<spelled>{_SPELLED}))?{_OVZ}")
-_FGOS_FULL = re.compile(
+_FGOS_FULL = rx.compile(
     rf"(?<![\w-])федеральн\w+\s+(?:государственн\w+\s+)?образовательн\w+\s+стандарт\w*"
     rf"(?:\s+(?P<spelled>{_SPELLED}))?{_OVZ}", re.IGNORECASE)
-_PROF = re.compile(
+_PROF = rx.compile(
     r"(?<![\w-])(?:профессиональн\w+\s+стандарт\w*|профстандарт\w*)"
     r"(?:\s+(?P<who>педагога(?:\s+дополнительного\s+образования(?:\s+детей\s+и\s+взрослых)?|-психолога)?"
     r"|воспитателя|руководителя\s+образовательной\s+организации|специалиста\s+в\s+области\s+воспитания))?",
@@ -65,8 +66,8 @@ def find(text: str) -> list[Candidate]:
     [['НОО', 'ООО'], ['СОО']]
     """
     out: list[Candidate] = []
-    for rx, rule in ((_FGOS_ABBR, "standard.fgos_abbr"), (_FGOS_FULL, "standard.fgos_full")):
-        for m in rx.finditer(text):
+    for pattern, rule in ((_FGOS_ABBR, "standard.fgos_abbr"), (_FGOS_FULL, "standard.fgos_full")):
+        for m in pattern.finditer(text):
             groups = m.groupdict()
             levels = _levels(groups.get("abbr"), groups.get("spelled"))
             ovz = bool(re.search(r"ОВЗ|ограниченн|отсталост|У/?О$", m.group(0)))
