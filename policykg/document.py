@@ -15,7 +15,7 @@ from policykg.clean import clean
 from policykg.extract import extract
 from policykg.extract.meta import extract_meta
 from policykg.load import load
-from policykg.models import DocumentResult, SourceDoc
+from policykg.models import DocumentResult, Mention, SourceDoc
 from policykg.resolve import resolve
 
 if TYPE_CHECKING:
@@ -40,8 +40,25 @@ def analyse(source: SourceDoc, nlp: Language | None = None) -> DocumentResult:
         own = meta.title.casefold()
         mentions = [m for m in mentions if not (m.rule == "project.quoted_by_context"
                                                 and m.text.strip("«» ").casefold() == own)]
+    if meta.date_start:
+        mentions = [m for m in mentions if not _own_header(m, cdoc.text, meta.date_start)]
     return DocumentResult(source, meta, resolve(mentions, municipality=meta.municipality,
                                                 region=meta.region))
+
+
+def _own_header(mention: Mention, text: str, date: str) -> bool:
+    """The document's own heading («РЕШЕНИЕ коллегии … от 25.08.2023 № 12» at its top), which
+    the metadata already holds: the document is not a reference of itself.
+
+    >>> from policykg.load import load_text
+    >>> r = analyse(load_text("Решение коллегии отдела образования\\nот 25.08.2023 № 12\\nСогласно приказу от 01.02.2023 № 5", "x.txt"))
+    >>> r.meta.date_start, [e.label for e in r.resolutions]
+    ('2023-08-25', ['Приказ № 5'])
+    """
+    start = mention.attrs.get("clean_start")
+    if mention.kind != "act" or not isinstance(start, int) or start > 400 or mention.attrs.get("date") != date:
+        return False
+    return not text[text.rfind("\n", 0, start) + 1:start].strip()
 
 
 def analyse_path(path: str | Path, nlp: Language | None = None) -> DocumentResult:

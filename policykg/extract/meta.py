@@ -39,7 +39,8 @@ _PARTICIPANTS = rx.compile(
     re.IGNORECASE)
 _DISTRICT = rx.compile(
     r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ом|ий|ой|ый|ая|ском|ского))\s+"
-    r"(?P<type>городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*)")
+    r"(?P<type>городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*"
+    r"|(?:городско\w+\s+|районно\w+\s+|сельско\w+\s+)?муниципальн\w+\s+образовани\w*)")
 _CITY = rx.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
 _MO = rx.compile(r"(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
 
@@ -49,12 +50,21 @@ _DOC_DATE = rx.compile(
     rf"\s*(?:г\.|года)?\s*(?:№|N)\s*\S+", re.IGNORECASE)
 
 
+#: Words that may stand before a document's own «от DATE № N» on its header line.
+_OWN_HEADER_WORDS = re.compile(r"\b(?:от|приказ|решение|постановление|распоряжение|протокол)\b", re.IGNORECASE)
+
+
 def _dates(text: str) -> tuple[str | None, str | None]:
-    own = _DOC_DATE.search(text[:500])
-    if own:  # an order's or a decision's own date and number in its header
+    for own in _DOC_DATE.finditer(text[:500]):
+        # an order's or a decision's own date and number in its header; not a cited act's
+        # («В соответствии с Федеральным законом от 29.12.2012 № 273-ФЗ»)
+        before = own.group(0)[:own.start("date") - own.start()]
+        if re.search(r"[а-яё]{3,}", _OWN_HEADER_WORDS.sub(" ", before)):
+            continue
         d = parse_date(own.group("date"))
         if d:
             return d, d
+        break
     for window in (text[:_HEADER * 2], text):
         best: tuple[int, str, str] | None = None
         for m in _RANGE.finditer(window):
@@ -129,6 +139,13 @@ def _events(head: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
+#: A cited act right before a quote: its number, or an act word with up to three
+#: words after it («Законом РФ «Об образовании»»).
+_ACT_BEFORE_TITLE = re.compile(
+    r"(?:(?:№|N)\s*[\w./-]+|(?<![\w-])(?:закон|указ|постановлени|распоряжени|приказ|письм)"
+    r"\w*(?:\s+[\w.]+){0,3})\s*$", re.IGNORECASE)
+
+
 def _title_and_event(text: str) -> tuple[str | None, str | None]:
     reg = registry()
     head = text[:_HEADER * 3]
@@ -143,6 +160,8 @@ def _title_and_event(text: str) -> tuple[str | None, str | None]:
             inner = after[q.inner_start:q.inner_end].strip()
             if not inner or reg.lookup(inner) is not None or not q.closed:
                 continue
+            if _ACT_BEFORE_TITLE.search(after, max(0, q.start - 120), q.start):
+                continue  # the title of a cited act («… № 273-ФЗ «Об образовании…»»), not the event's
             title = re.sub(r"\s+", " ", inner)
             if title.isupper():
                 lower = re.search(re.escape(title), text, re.IGNORECASE)

@@ -19,7 +19,11 @@ Other forms: number first (``474-го Указа``), a bare federal-law number
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 from policykg import rx
 from policykg.extract.grammars import Candidate
@@ -55,6 +59,28 @@ _SANITARY = rx.compile(
     r"(?:правил\w*|требовани\w*|норматив\w*)\s+(?:и\s+норм\w*\s+)?)?"
     r"(?P<code>СанПиН|СП|ГН)\s*(?P<num>\d+(?:\.\d+)*(?:/\d+(?:\.\d+)*)*-\d{2})(?!\d)",
 )
+
+
+#: «майского указа 2018 года», «майский Указ Президента РФ 2024 г.»: a popular name with its year.
+_NICKNAME = rx.compile(
+    r"(?<![\w-])(?P<adj>[а-яё]+(?:ий|ого|ому|им|ом|ие|их|ого))\s+(?P<type>указ\w*)"
+    r"(?:\s+Президента\s+(?:РФ|России|Российской\s+Федерации))?\s+(?P<year>(?:19|20)\d{2})(?:\s*(?:года|г\.|г(?![\w-])))?",
+    _I)
+
+
+@lru_cache(maxsize=1)
+def nicknames() -> dict[tuple[str, int], dict[str, Any]]:
+    """``(lemma of the adjective, year) → act row`` from the ``nicknames`` of ``data/acts.jsonl``."""
+    from policykg.morph import lemma
+
+    text = resources.files("policykg.extract").joinpath("data/acts.jsonl").read_text("utf-8")
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    for line in text.splitlines():
+        if line.strip():
+            act = json.loads(line)
+            for nick in act.get("nicknames") or ():
+                out[(lemma(nick["name"].split()[0]), int(nick["year"]))] = act
+    return out
 
 
 def normalise_number(raw: str) -> str:
@@ -157,6 +183,8 @@ def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]]
         word = m.group(0).lower()
         if word in _STOP_WORDS or word.startswith(("утвержд", "которы")):
             return None
+        if _HEAD.fullmatch(word.strip("()")):
+            return None  # another act begins: «указа 2018 года (Указ Президента РФ …»
         cur = issuer_end = m.end()
     return None
 
@@ -192,6 +220,16 @@ def find(text: str) -> list[Candidate]:
         out.append(Candidate(m.start(), m.end(), "act", "presidential_decree", "act.number_first",
                              attrs={"number": m.group("num"), "type": "указ",
                                     "issuer": "Президент РФ"}, priority=2))
+    if "указ" in text or "Указ" in text or "УКАЗ" in text:
+        table = nicknames()
+        for m in _NICKNAME.finditer(text):
+            from policykg.morph import lemma
+
+            act = table.get((lemma(m.group("adj")), int(m.group("year"))))
+            if act is not None:
+                out.append(Candidate(m.start(), m.end(), "act", act["subtype"], "act.nickname",
+                                     attrs={"number": act["number"], "date": act["date"], "type": "указ",
+                                            "issuer": act["issuer"]}, priority=2))
     for m in _BARE_LAW.finditer(text):
         num = normalise_number(m.group("num") or f"ФЗ-{m.group('num2')}")
         sub = "federal_constitutional_law" if num.endswith("ФКЗ") else (

@@ -1,0 +1,44 @@
+"""Resolution metadata: one row per way a header writes the event, its date and its place.
+
+Each row runs :func:`policykg.extract.meta.extract_meta` on a short header and compares
+the fields the row names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from policykg.extract.meta import extract_meta
+
+LAW = ("В соответствии с Федеральным законом от 29 декабря 2012 года № 273-ФЗ "
+       "«Об образовании в Российской Федерации» совещание отмечает:")
+
+ROWS: list[tuple[str, dict[str, Any]]] = [
+    # the event's date on its header line; a cited act's «от DATE № N» below is not the document's date,
+    # and the cited act's quoted title is not the event's title
+    ("РЕЗОЛЮЦИЯ августовского совещания педагогов Зиминского городского муниципального образования, "
+     f"27 августа 2024 года\n{LAW}",
+     {"date_start": "2024-08-27", "title": None, "event_type": "августовское совещание",
+      "municipality": "Зиминское городское муниципальное образование"}),
+    # a decision's own «от DATE № N» heading is the document's date
+    ("РЕШЕНИЕ коллегии отдела образования\nот 25.08.2023 № 12\nО задачах на новый учебный год",
+     {"date_start": "2023-08-25"}),
+    ("Приказ от 15 августа 2022 г. № 301\nО проведении августовской конференции",
+     {"date_start": "2022-08-15"}),
+    # a cited act on the first line does not date the document
+    (f"{LAW}\nАвгустовская конференция, 26 августа 2021 года", {"date_start": "2021-08-26"}),
+    # the event's quoted title after the event noun
+    ("Резолюция августовской конференции «Школа возможностей» Иволгинского района, 25 августа 2021 г.",
+     {"title": "Школа возможностей", "municipality": "Иволгинский район", "date_start": "2021-08-25"}),
+    # a date range
+    ("Форум педагогов прошёл с 24 по 26 августа 2023 года.",
+     {"date_start": "2023-08-24", "date_end": "2023-08-26", "event_type": "форум"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS)
+def test_meta(text: str, expected: dict[str, Any]) -> None:
+    meta = extract_meta(text).to_json()
+    assert {k: meta.get(k) for k in expected} == expected
