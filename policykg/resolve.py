@@ -369,6 +369,9 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             name = str(m.attrs.get("name") or m.text)
             if number:
                 gk = f"num:{m.subtype}:{_inst_type(name, m.subtype)}:{number}"
+                own = _OWN_NAME.search(name)
+                if own:  # «Квитокская СОШ № 1» and «Хомутовская СОШ № 1» are two schools
+                    gk += ":" + lemma(own.group(1).lower())
             else:
                 gk = "name:" + " ".join(lemma_key(name))
             groups[gk].append(m)
@@ -420,12 +423,24 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
     return out
 
 
+#: The proper adjective before an institution type: «Квитокская СОШ», «Хомутовской средней школы».
+_OWN_NAME = re.compile(
+    r"(?<![\w-])([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?(?:ая|ой|ую|ий|его|ого|ое|ом|ем|ей))\s+"
+    r"(?:СОШ|ООШ|НОШ|ОШ|СШ|средн|основн|начальн|общеобразовательн|школ|гимнази|лице|детск|д/с)")
+
+
 def _merge_generic_numbered(groups: dict[str, list[Mention]]) -> None:
+    # «СОШ № 1» without its proper name joins the one «… СОШ № 1» with a name, when there is one
+    for gk in [k for k in groups if k.startswith("num:") and k.count(":") == 3]:
+        named = [k for k in groups if k.startswith(gk + ":")]
+        if len(named) == 1:
+            groups[named[0]].extend(groups.pop(gk))
     for gk in [k for k in groups if k.startswith("num:")]:
-        _, subtype, typ, number = gk.split(":")
-        if typ not in ("школа", ""):
+        _, subtype, typ, number, *own = gk.split(":")
+        if typ not in ("школа", "") or own:
             continue
-        targets = [k for k in groups if k != gk and k.startswith(f"num:{subtype}:") and k.endswith(f":{number}")]
+        targets = [k for k in groups if k != gk and k.startswith(f"num:{subtype}:")
+                   and k.split(":")[3] == number]
         if len(targets) == 1:
             groups[targets[0]].extend(groups.pop(gk))
 
