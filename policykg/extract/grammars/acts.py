@@ -28,6 +28,7 @@ from typing import Any
 from policykg import rx
 from policykg.extract.grammars import Candidate
 from policykg.extract.grammars.dates import DATE, parse_date
+from policykg.extract.grammars.orgs import FORMS as ORG_FORMS
 from policykg.extract.grammars.quotes import quoted_at
 
 __all__ = ["find", "normalise_number"]
@@ -169,11 +170,27 @@ def _tail(text: str, pos: int) -> tuple[int, dict[str, object]]:
         return end, found
 
 
+#: An issuer that ends in a place type or a legal form whose proper name follows in quotes
+#: («администрации муниципального образования «…»», «приказ МБОУ «СОШ № 1»»); after a named
+#: place («администрации Тайшетского района «О …»») the quote is the act's title.
+_PLACE_BEFORE_NAME = re.compile(
+    rf"(?<![\w-])(?:(?i:муниципальн\w+|городск\w+|сельск\w+)\s+(?i:образовани\w+|округ\w*|район\w*|поселени\w*)"
+    rf"|МО|ГО|{ORG_FORMS})\s*$")
+
+
 def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]] | None:
     """Try every issuer length (0..12 words) and return the first with a tail."""
     cur = pos
     issuer_end = pos
     for _ in range(13):
+        at = issuer_end + (1 if text[issuer_end:issuer_end + 1] == " " else 0)
+        if issuer_end > pos and text[at:at + 1] == "«" and _PLACE_BEFORE_NAME.search(text, pos, issuer_end):
+            # «администрации муниципального образования «Тайшетский район» от …»: the quoted name
+            # belongs to the issuer, it is not the act's title
+            q = quoted_at(text, at)
+            if q is not None and q.closed:
+                cur = issuer_end = q.end
+                continue
         end, found = _tail(text, issuer_end)
         if found:
             return text[pos:issuer_end].strip(), end, found
