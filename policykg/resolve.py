@@ -268,17 +268,24 @@ def resolve_projects(mentions: list[Mention], ctx: Context) -> list[tuple[Entity
             labels[e.key] = (e.key, e.subtype, e.label)
             continue
         name = str(m.attrs.get("name") or m.attrs.get("clean") or m.text)
-        label = _name_label(name)
-        e2 = reg.lookup(label)
+        label = base = _name_label(name)
+        owner = m.attrs.get("owner")
+        if owner:  # «Государственная программа Ставропольского края «Развитие образования»»
+            head = inflect_phrase(str(owner))
+            label = f"{head[:1].upper()}{head[1:]} «{name.strip(' «»')}»"
+        e2 = None if m.attrs.get("not_registry") else reg.lookup(label)
         if e2 is not None:
             groups[e2.key].append(m)
             labels[e2.key] = (e2.key, e2.subtype, e2.label)
             continue
-        gk = "local:" + " ".join(lemma_key(label))
+        # a region's programme is one entity by its name, however its owner is written
+        gk = ("regional:" if m.attrs.get("not_registry") else "local:") + " ".join(lemma_key(base if owner else label))
         groups[gk].append(m)
-        if gk not in labels:
+        if gk not in labels or len(label) > len(labels[gk][2]):
             scoped = m.subtype in ("municipal_project", "programme") and ctx.municipality
             key2 = f"project/{m.subtype}/{slug(ctx.municipality or '')}/{slug(label)}" if scoped else None
+            if m.subtype == "regional_programme" and ctx.region:  # one per region: «Развитие образования»
+                key2 = f"project/regional_programme/{slug(ctx.region)}/{slug(base if owner else label)}"
             labels[gk] = (key2, m.subtype or "programme", label)
     out = []
     for gk, ms in groups.items():

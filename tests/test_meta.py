@@ -32,6 +32,12 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
     # the event's quoted title after the event noun
     ("Резолюция августовской конференции «Школа возможностей» Иволгинского района, 25 августа 2021 г.",
      {"title": "Школа возможностей", "municipality": "Иволгинский район", "date_start": "2021-08-25"}),
+    # a project's quoted name in the next sentence is not the event's title…
+    ("Августовская конференция Тайшетского района. В рамках Стратегии «Развитие образования до 2030 года» "
+     "работаем.", {"title": None}),
+    # …but an abbreviation's full stop («г. Хабаровска») does not end the sentence
+    ("Проведена августовская конференция руководителей г. Хабаровска «Стратегия на опережение».",
+     {"title": "Стратегия на опережение"}),
     # a date range
     ("Форум педагогов прошёл с 24 по 26 августа 2023 года.",
      {"date_start": "2023-08-24", "date_end": "2023-08-26", "event_type": "форум"}),

@@ -277,7 +277,7 @@ _NOT_REFERENCE_HEADS = frozenset(
     "номинация лагерь заседание совещание встреча круглый стол выступление сессия "
     "технология формат модель метод методика премия знак форма вид".split())
 _WORD = rx.compile(r"[\w-]+")
-_LIST_TAIL = rx.compile(r"(?:\s*(?:,|\(|и|;)\s*)+$")
+_LIST_TAIL = rx.compile(r"(?:\s*(?:,|\(|(?<![\w-])и|;)\s*)+$")
 
 
 def context_before(text: str, start: int, max_words: int = 8) -> tuple[list[str], bool]:
@@ -368,6 +368,16 @@ def quoted_component(doc: Doc) -> Doc:
                     if end < len(text) and text[end] == "+":
                         end += 1
         context, bracketed = context_before(text, q.start)
+        if entry is not None and entry.subtype == "programme" and entry.level == "federal" and \
+                _regional_owner(context):
+            # «государственная программа Иркутской области «Развитие образования»»: every region has
+            # a programme of that name; it is the region's, not the Russian Federation's
+            owner = _PROGRAMME_OWNER.search(text, max(0, start - 160), start)
+            found.append(Candidate(start, end, "project", "regional_programme", "project.quoted_by_context",
+                                   attrs={"name": inner, "levels": ["regional"], "not_registry": True,
+                                          "owner": " ".join(owner.group(0).split()) if owner else None},
+                                   priority=3))
+            continue
         if entry is not None:
             if entry.context and not _has_context(context, entry.context):
                 continue
@@ -403,6 +413,29 @@ def quoted_component(doc: Doc) -> Doc:
         found.append(Candidate(start, end, "project", sub, "project.quoted_by_context",
                                attrs={"name": inner, "levels": levels}, priority=2))
     return doc
+
+
+#: The programme noun phrase before a quoted name: «государственной программе Ставропольского края ».
+_PROGRAMME_OWNER = re.compile(
+    r"(?<![\w-])(?:(?:государственн|областн|краев|региональн|республиканск)\w*\s+)*(?:под)?программ\w*"
+    r"(?:\s+[А-ЯЁ][\w-]*(?:\s+(?:области|края|республики|округа|[А-ЯЁ][\w-]*))*)?\s*$", re.IGNORECASE)
+_REGIONAL_OWNERS = frozenset("область край республика округ областной краевой региональный республиканский".split())
+
+
+def _regional_owner(context: list[str]) -> bool:
+    """The programme noun before a quoted name is a region's: «программа Иркутской области»,
+    «областная государственная программа», «региональной программы».
+
+    >>> _regional_owner(["государственный", "программа", "иркутский", "область"])
+    True
+    >>> _regional_owner(["государственный", "программа", "российский", "федерация"])
+    False
+    """
+    heads = [i for i, w in enumerate(context) if _PROJECT_HEADS.get(w) == "programme"]
+    if not heads:
+        return False
+    i = heads[-1]
+    return any(w in _REGIONAL_OWNERS for w in context[max(0, i - 2):i + 4])
 
 
 #: The descriptive head before a quoted organisation name («детского технопарка

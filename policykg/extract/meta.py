@@ -139,11 +139,17 @@ def _events(head: str) -> Iterator[re.Match[str]]:
         pos = m.end()
 
 
-#: A cited act right before a quote: its number, or an act word with up to three
-#: words after it («Законом РФ «Об образовании»»).
+#: A cited act or project right before a quote: its number, or an act word with up to three
+#: words after it («Законом РФ «Об образовании»»), or a project noun («Стратегии «…»»).
 _ACT_BEFORE_TITLE = re.compile(
     r"(?:(?:№|N)\s*[\w./-]+|(?<![\w-])(?:закон|указ|постановлени|распоряжени|приказ|письм)"
-    r"\w*(?:\s+[\w.]+){0,3})\s*$", re.IGNORECASE)
+    r"\w*(?:\s+[\w.]+){0,3}|(?<![\w-])(?:стратеги|концепци|программ|подпрограмм|госпрограмм|проект|нацпроект)"
+    r"\w*(?:\s+[\w.]+){0,2})\s*$", re.IGNORECASE)
+#: A sentence end: a full stop after a word of three letters or more that is not an abbreviation
+#: («г. Хабаровска», «организацийг. Хабаровска» with a lost space, «им.», «обл.», «ул.»), or after a
+#: number, a closing quote or bracket.
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[а-яёa-z]{3})(?<![гГ])(?<!им)(?<!обл)(?<!ул)(?<!пр)(?<!др)(?<!гос)|(?<=[\d»)]))[.!?]\s+[А-ЯЁA-Z]")
 
 
 def _title_and_event(text: str) -> tuple[str | None, str | None]:
@@ -162,6 +168,8 @@ def _title_and_event(text: str) -> tuple[str | None, str | None]:
                 continue
             if _ACT_BEFORE_TITLE.search(after, max(0, q.start - 120), q.start):
                 continue  # the title of a cited act («… № 273-ФЗ «Об образовании…»»), not the event's
+            if _SENTENCE_END.search(after, 0, q.start):
+                break  # «Конференция района. В рамках Стратегии «…»»: the next sentence is the body
             title = re.sub(r"\s+", " ", inner)
             if title.isupper():
                 lower = re.search(re.escape(title), text, re.IGNORECASE)
