@@ -244,6 +244,46 @@ def test_cocitation_weights_are_co_citing_documents(site: Any, store_path: Path)
     assert 'class="communities"' in text and "вычислены здесь" in text
 
 
+_SHOWN = re.compile(r"Показано (\d+) из (\d+) сущност")
+_LEFT_OUT = re.compile(r"(\d+) сущност\w* без связей не показан")
+
+
+def stated_counts(page: Path) -> tuple[int, int, int]:
+    """(shown, total, left out) as the page's sentence on the cut states them."""
+    m = re.search(r'<p class="cut">(.*?)</p>', page.read_text("utf-8"), re.S)
+    assert m, f"{page}: the cut is not stated"
+    shown, left = _SHOWN.findall(m.group(1)), _LEFT_OUT.findall(m.group(1))
+    assert len(shown) == 1 and len(left) <= 1, m.group(1)
+    return int(shown[0][0]), int(shown[0][1]), int(left[0]) if left else 0
+
+
+@pytest.mark.parametrize("cut", [{}, {"top": 20}, {"top": 40, "min_docs": 2, "kinds": ["act", "project"]}])
+def test_the_stated_counts_are_the_drawn_ones(corpus: Corpus, tmp_path: Path, cut: dict[str, Any]) -> None:
+    """«Показано N из M»: N is the number of entities drawn, on both networks; the
+    co-citation network says how many of the selection it leaves out for want of an edge,
+    and those and the drawn ones make the selection (not «283 из 283 … 230 не показаны»)."""
+    site = write_site(corpus, tmp_path / "v", **cut)
+    selected = len(select(corpus, cut.get("kinds"), cut.get("min_docs", 1), cut.get("top")).entities)
+    for name in ("corpus.html", "cocitation.html"):
+        page = site.out / name
+        drawn = sum(1 for n in graph_data(page)["nodes"] if n["group"] != "document")
+        shown, total, left_out = stated_counts(page)
+        assert (shown, total) == (drawn, len(corpus.entities)), name
+        assert shown + left_out == selected, name
+    assert stated_counts(site.out / "cocitation.html")[2] > 0  # the example has entities with no co-citation edge
+
+
+def test_the_statement_counts_the_drawn_entities() -> None:
+    sel = select(tiny_corpus("Закон"))
+    assert stated_counts_text(sel.statement()) == (2, 2, 0)
+    assert stated_counts_text(sel.statement(drawn=1)) == (1, 2, 1)
+
+
+def stated_counts_text(text: str) -> tuple[int, int, int]:
+    shown, left = _SHOWN.findall(text), _LEFT_OUT.findall(text)
+    return int(shown[0][0]), int(shown[0][1]), int(left[0]) if left else 0
+
+
 def test_entity_ego_network(site: Any, corpus: Corpus) -> None:
     law = next(iri for iri, e in corpus.entities.items() if e.label == "Федеральный закон № 273-ФЗ")
     page = site.pages[law]

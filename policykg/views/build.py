@@ -177,8 +177,17 @@ class Selection:
     min_docs: int
     top: int | None
 
-    def statement(self) -> str:
-        """The cut, in words, for the page."""
+    def statement(self, drawn: int | None = None) -> str:
+        """The cut, in words, for the page. ``drawn``: how many of the selected entities
+        the view draws, when it leaves out those with no edge (the co-citation network);
+        the sentence then counts what is drawn and says how many were left out.
+
+        >>> sel = Selection(["a", "b", "c"], ["a", "b", "c", "d"], 10, KINDS, 1, 3)
+        >>> sel.statement()
+        'Показано 3 из 10 сущностей (3 самых цитируемых).'
+        >>> sel.statement(drawn=2)
+        'Показано 2 из 10 сущностей (3 самых цитируемых; из них 1 сущность без связей не показана).'
+        """
         parts = []
         if set(self.kinds) != set(KINDS):
             parts.append("виды: " + ", ".join(KIND_STYLE[k][3].lower() for k in self.kinds))
@@ -186,8 +195,15 @@ class Selection:
             parts.append(f"цитируемые не менее чем {in_docs(self.min_docs)}")
         if self.top is not None and len(self.eligible) > self.top:
             parts.append(f"{self.top} самых цитируемых")
-        shown = f"Показано {len(self.entities)} из {self.total} сущностей"
-        return shown + (f" ({'; '.join(parts)})." if parts else ".")
+        shown = len(self.entities) if drawn is None else drawn
+        left_out = len(self.entities) - shown
+        if left_out > 0:
+            verb = "не показана" if left_out % 10 == 1 and left_out % 100 != 11 else "не показаны"
+            parts.append(("из них " if parts else "")
+                         + f"{plural(left_out, 'сущность', 'сущности', 'сущностей')} без связей {verb}")
+        of = "сущности" if self.total % 10 == 1 and self.total % 100 != 11 else "сущностей"  # из 21 сущности
+        head = f"Показано {shown} из {self.total} {of}"
+        return head + (f" ({'; '.join(parts)})." if parts else ".")
 
 
 def select(corpus: Corpus, kinds: Iterable[str] | None = None, min_docs: int = 1, top: int | None = None,
@@ -567,9 +583,9 @@ def cocitation_network(corpus: Corpus, sel: Selection, paths: Paths, *, min_pair
     opts = _options(len(nodes), physics)
     where = ("из графа аналитики хранилища (policykg analyze)" if source == "store"
              else "вычислены здесь (Louvain и PageRank по всей сети; policykg analyze записал бы те же)")
-    cut = (sel.statement() + f" Связь — обе сущности цитируются вместе не менее чем {in_docs(min_pair)}"
+    cut = (sel.statement(drawn=len(used))
+           + f" Связь — обе сущности цитируются вместе не менее чем {in_docs(min_pair)}"
            + (f"; показаны {len(data)} самых сильных связей из {len(data) + dropped}" if dropped else "")
-           + (f"; {len(ents) - len(used)} сущностей без таких связей не показаны" if len(ents) > len(used) else "")
            + f". Цвет — сообщество, размер — PageRank: {where}.")
     return View(_network(nodes, edges, opts, "Совместное цитирование"), cut, _legend(nodes), communities, physics)
 
