@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -51,10 +52,35 @@ def site(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return write_site(corpus, tmp_path_factory.mktemp("site") / "views")
 
 
+def _json_element(text: str, element: str) -> Any:
+    m = re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', text, re.S)
+    assert m, f"no {element}"
+    return json.loads(m.group(1))
+
+
 def graph_data(page: Path) -> dict[str, Any]:
-    m = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page.read_text("utf-8"), re.S)
-    assert m, f"{page}: no graph data"
-    return json.loads(m.group(1))  # type: ignore[no-any-return]
+    """A network page's data, with its compact columns turned back into one dict per node
+    (``id`` is the node's index; ``tip`` from the page's tooltips element) and per edge
+    (``from``, ``to``, ``value``, ``width``, ``title``)."""
+    text = page.read_text("utf-8")
+    data = _json_element(text, "graph-data")
+    tips = _json_element(text, "graph-tips")
+    cols = data["nodes"]
+    n = len(cols["label"])
+    assert all(len(v) == n for v in cols.values()) and len(tips) == n
+    nodes = []
+    for i in range(n):
+        node = {k: v[i] for k, v in cols.items()}
+        node.update(id=i, group=data["groups"][node["group"]], tip=tips[i])
+        if node["colour"] >= 0:
+            node["color"] = data["palette"][node["colour"]]
+        node.update(data["style"].get(str(i), {}))
+        nodes.append(node)
+    flat = data["edges"]
+    assert len(flat) % 3 == 0
+    edges = [{"from": a, "to": b, "value": v, "width": data["edgeStyle"][str(v)][0],
+              "title": data["edgeStyle"][str(v)][1]} for a, b, v in zip(flat[::3], flat[1::3], flat[2::3], strict=True)]
+    return {**data, "nodes": nodes, "edges": edges}
 
 
 class Refs(HTMLParser):
@@ -209,7 +235,16 @@ def test_corpus_network_nodes_edges_and_tooltips(site: Any, corpus: Corpus, stor
     assert all(isinstance(n["x"], float | int) and isinstance(n["y"], float | int) for n in nodes)
     by_label = {n["tip"]["t"]: n for n in nodes}
     law = by_label["Федеральный закон № 273-ФЗ"]
-    assert law["value"] == 15  # node size: citing documents
+    # node size (and label size): citing documents, computed as vis-network would from them
+    entities = [n for n in nodes if n["group"] != "document"]
+    cited = {n["id"]: corpus.n_docs(n["tip"]["i"]) for n in entities}
+    assert max(cited.values()) == cited[law["id"]] == 15
+    assert law["size"] == max(n["size"] for n in entities) == 40.0 and law["font"] == 22.0
+    by_cited = sorted(entities, key=lambda n: cited[n["id"]])
+    assert all(a["size"] <= b["size"] and (cited[a["id"]] == cited[b["id"]]) == (a["size"] == b["size"])
+               for a, b in pairwise(by_cited))
+    assert all(n["font"] == 0 and n["size"] == 14.0 for n in nodes if n["group"] == "document")
+    assert "value" not in data["options"]["nodes"] and all("value" not in n for n in nodes)
     tip = law["tip"]
     assert tip["i"].startswith("https://w3id.org/policykg/id/act/federal_law/273-fz")
     assert tip["k"].startswith("нормативный акт")
@@ -225,6 +260,11 @@ def test_corpus_network_nodes_edges_and_tooltips(site: Any, corpus: Corpus, stor
     doc_ids = {n["id"]: n["tip"]["k"].split(" ", 1)[1] for n in nodes if n["group"] == "document"}
     seen = {doc_ids[e["from"]]: e["value"] for e in edges if e["to"] == law["id"]}
     assert seen == counts
+    # edge width grows with the mentions; the tooltip says how many
+    for e in edges:
+        assert e["title"] == plural(e["value"], "упоминание", "упоминания", "упоминаний")
+    low, high = min(edges, key=lambda e: e["value"]), max(edges, key=lambda e: e["value"])
+    assert (low["width"], high["width"]) == (0.6, 7.0)
 
 
 def test_cocitation_weights_are_co_citing_documents(site: Any, store_path: Path) -> None:
