@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -51,10 +52,35 @@ def site(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return write_site(corpus, tmp_path_factory.mktemp("site") / "views")
 
 
+def _json_element(text: str, element: str) -> Any:
+    m = re.search(rf'<script type="application/json" id="{element}">(.*?)</script>', text, re.S)
+    assert m, f"no {element}"
+    return json.loads(m.group(1))
+
+
 def graph_data(page: Path) -> dict[str, Any]:
-    m = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page.read_text("utf-8"), re.S)
-    assert m, f"{page}: no graph data"
-    return json.loads(m.group(1))  # type: ignore[no-any-return]
+    """A network page's data, with its compact columns turned back into one dict per node
+    (``id`` is the node's index; ``tip`` from the page's tooltips element) and per edge
+    (``from``, ``to``, ``value``, ``width``, ``title``)."""
+    text = page.read_text("utf-8")
+    data = _json_element(text, "graph-data")
+    tips = _json_element(text, "graph-tips")
+    cols = data["nodes"]
+    n = len(cols["label"])
+    assert all(len(v) == n for v in cols.values()) and len(tips) == n
+    nodes = []
+    for i in range(n):
+        node = {k: v[i] for k, v in cols.items()}
+        node.update(id=i, group=data["groups"][node["group"]], tip=tips[i])
+        if node["colour"] >= 0:
+            node["color"] = data["palette"][node["colour"]]
+        node.update(data["style"].get(str(i), {}))
+        nodes.append(node)
+    flat = data["edges"]
+    assert len(flat) % 3 == 0
+    edges = [{"from": a, "to": b, "value": v, "width": data["edgeStyle"][str(v)][0],
+              "title": data["edgeStyle"][str(v)][1]} for a, b, v in zip(flat[::3], flat[1::3], flat[2::3], strict=True)]
+    return {**data, "nodes": nodes, "edges": edges}
 
 
 class Refs(HTMLParser):
@@ -209,7 +235,16 @@ def test_corpus_network_nodes_edges_and_tooltips(site: Any, corpus: Corpus, stor
     assert all(isinstance(n["x"], float | int) and isinstance(n["y"], float | int) for n in nodes)
     by_label = {n["tip"]["t"]: n for n in nodes}
     law = by_label["Федеральный закон № 273-ФЗ"]
-    assert law["value"] == 15  # node size: citing documents
+    # node size (and label size): citing documents, computed as vis-network would from them
+    entities = [n for n in nodes if n["group"] != "document"]
+    cited = {n["id"]: corpus.n_docs(n["tip"]["i"]) for n in entities}
+    assert max(cited.values()) == cited[law["id"]] == 15
+    assert law["size"] == max(n["size"] for n in entities) == 40.0 and law["font"] == 22.0
+    by_cited = sorted(entities, key=lambda n: cited[n["id"]])
+    assert all(a["size"] <= b["size"] and (cited[a["id"]] == cited[b["id"]]) == (a["size"] == b["size"])
+               for a, b in pairwise(by_cited))
+    assert all(n["font"] == 0 and n["size"] == 14.0 for n in nodes if n["group"] == "document")
+    assert "value" not in data["options"]["nodes"] and all("value" not in n for n in nodes)
     tip = law["tip"]
     assert tip["i"].startswith("https://w3id.org/policykg/id/act/federal_law/273-fz")
     assert tip["k"].startswith("нормативный акт")
@@ -225,6 +260,11 @@ def test_corpus_network_nodes_edges_and_tooltips(site: Any, corpus: Corpus, stor
     doc_ids = {n["id"]: n["tip"]["k"].split(" ", 1)[1] for n in nodes if n["group"] == "document"}
     seen = {doc_ids[e["from"]]: e["value"] for e in edges if e["to"] == law["id"]}
     assert seen == counts
+    # edge width grows with the mentions; the tooltip says how many
+    for e in edges:
+        assert e["title"] == plural(e["value"], "упоминание", "упоминания", "упоминаний")
+    low, high = min(edges, key=lambda e: e["value"]), max(edges, key=lambda e: e["value"])
+    assert (low["width"], high["width"]) == (0.6, 7.0)
 
 
 def test_cocitation_weights_are_co_citing_documents(site: Any, store_path: Path) -> None:
@@ -242,6 +282,46 @@ def test_cocitation_weights_are_co_citing_documents(site: Any, store_path: Path)
     assert len(colours) >= 3
     text = (site.out / "cocitation.html").read_text("utf-8")
     assert 'class="communities"' in text and "вычислены здесь" in text
+
+
+_SHOWN = re.compile(r"Показано (\d+) из (\d+) сущност")
+_LEFT_OUT = re.compile(r"(\d+) сущност\w* без связей не показан")
+
+
+def stated_counts(page: Path) -> tuple[int, int, int]:
+    """(shown, total, left out) as the page's sentence on the cut states them."""
+    m = re.search(r'<p class="cut">(.*?)</p>', page.read_text("utf-8"), re.S)
+    assert m, f"{page}: the cut is not stated"
+    shown, left = _SHOWN.findall(m.group(1)), _LEFT_OUT.findall(m.group(1))
+    assert len(shown) == 1 and len(left) <= 1, m.group(1)
+    return int(shown[0][0]), int(shown[0][1]), int(left[0]) if left else 0
+
+
+@pytest.mark.parametrize("cut", [{}, {"top": 20}, {"top": 40, "min_docs": 2, "kinds": ["act", "project"]}])
+def test_the_stated_counts_are_the_drawn_ones(corpus: Corpus, tmp_path: Path, cut: dict[str, Any]) -> None:
+    """«Показано N из M»: N is the number of entities drawn, on both networks; the
+    co-citation network says how many of the selection it leaves out for want of an edge,
+    and those and the drawn ones make the selection (not «283 из 283 … 230 не показаны»)."""
+    site = write_site(corpus, tmp_path / "v", **cut)
+    selected = len(select(corpus, cut.get("kinds"), cut.get("min_docs", 1), cut.get("top")).entities)
+    for name in ("corpus.html", "cocitation.html"):
+        page = site.out / name
+        drawn = sum(1 for n in graph_data(page)["nodes"] if n["group"] != "document")
+        shown, total, left_out = stated_counts(page)
+        assert (shown, total) == (drawn, len(corpus.entities)), name
+        assert shown + left_out == selected, name
+    assert stated_counts(site.out / "cocitation.html")[2] > 0  # the example has entities with no co-citation edge
+
+
+def test_the_statement_counts_the_drawn_entities() -> None:
+    sel = select(tiny_corpus("Закон"))
+    assert stated_counts_text(sel.statement()) == (2, 2, 0)
+    assert stated_counts_text(sel.statement(drawn=1)) == (1, 2, 1)
+
+
+def stated_counts_text(text: str) -> tuple[int, int, int]:
+    shown, left = _SHOWN.findall(text), _LEFT_OUT.findall(text)
+    return int(shown[0][0]), int(shown[0][1]), int(left[0]) if left else 0
 
 
 def test_entity_ego_network(site: Any, corpus: Corpus) -> None:

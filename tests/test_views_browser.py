@@ -157,11 +157,11 @@ def node_on_screen(driver: Any, label: str) -> tuple[str, float, float]:
     """A node's id and its position in the page's viewport (CSS pixels)."""
     return tuple(driver.execute_script("""
         const s = window.policykgView;
-        const n = s.nodes.get({filter: x => x.tip && x.tip.t === arguments[0]})[0];
-        s.network.focus(n.id, {scale: 1.2, animation: false});
-        const p = s.network.canvasToDOM(s.network.getPositions([n.id])[n.id]);
+        const id = s.tips().findIndex(t => t && t.t === arguments[0]);
+        s.network.focus(id, {scale: 1.2, animation: false});
+        const p = s.network.canvasToDOM(s.network.getPositions([id])[id]);
         const r = document.getElementById('network').getBoundingClientRect();
-        return [n.id, r.left + p.x, r.top + p.y];""", label))  # type: ignore[return-value]
+        return [id, r.left + p.x, r.top + p.y];""", label))  # type: ignore[return-value]
 
 
 def test_tooltip_shows_label_kind_iri_and_quotes(driver: Any, site: Any, artifacts: Path) -> None:
@@ -195,7 +195,7 @@ def test_tooltip_shows_label_kind_iri_and_quotes(driver: Any, site: Any, artifac
 def test_clicking_a_node_opens_its_page(driver: Any, site: Any) -> None:
     open_page(driver, site.out / "corpus.html", network=True)
     node_id, _x, _y = node_on_screen(driver, "Точка роста")
-    url = driver.execute_script("return window.policykgView.nodes.get(arguments[0]).url", node_id)
+    url = driver.execute_script("return window.policykgView.info(arguments[0]).url", node_id)
     # The click handler, as vis-network calls it on a click of the node.
     driver.execute_script("""const s = window.policykgView;
         s.network.body.emitter.emit('click', {nodes: [arguments[0]], edges: [], event: {srcEvent: {}}});""", node_id)
@@ -223,7 +223,7 @@ def test_kind_filters_and_search(driver: Any, site: Any, artifacts: Path) -> Non
         time.sleep(0.1)
     assert status == "найдено: 1"
     selected = driver.execute_script("const s = window.policykgView;"
-                                     "return s.network.getSelectedNodes().map(id => s.nodes.get(id).tip.t)")
+                                     "return s.network.getSelectedNodes().map(id => s.info(id).tip.t)")
     assert selected == ["Федеральный закон № 273-ФЗ"]
     screenshot(driver, artifacts, "filtered")
     driver.find_element("css selector", "input[data-kind=organisation]").click()
@@ -239,12 +239,14 @@ def test_focus_link_from_a_page_selects_the_node(driver: Any, site: Any) -> None
     while time.monotonic() < deadline and not selected:
         selected = driver.execute_script(
             "const s = window.policykgView; if (!s || !s.ready) return [];"
-            "return s.network.getSelectedNodes().map(id => s.nodes.get(id).tip.t)")
+            "return s.network.getSelectedNodes().map(id => s.info(id).tip.t)")
         time.sleep(0.1)
     assert selected == ["Федеральный закон № 273-ФЗ"]
 
 
-def test_a_big_network_draws_nodes_then_edges(driver: Any, tmp_path: Path, artifacts: Path) -> None:
+def test_a_big_network_is_drawn_whole_at_once(driver: Any, tmp_path: Path, artifacts: Path) -> None:
+    """Its first frame has every node and every edge (the edges drawn by the page's script);
+    vis-network gets the edges after it, and then shows their tooltips."""
     from policykg.views.build import Paths, corpus_network, select
     from policykg.views.data import synthetic_corpus
     from policykg.views.pages import network_page, prepare_folder
@@ -258,9 +260,14 @@ def test_a_big_network_draws_nodes_then_edges(driver: Any, tmp_path: Path, artif
     log = open_page(driver, page, network=True)
     assert errors(log) == []
     timings = driver.execute_script("const s = window.policykgView;"
-                                    "return [s.nodes.length, s.edges.length, s.firstDraw, s.complete];")
+                                    "return [s.nodes.length, s.edges.length, s.firstDraw, s.complete, s.firstDrawEdges];")
     assert timings[:2] == [len(view.nodes), len(view.edges)]
-    assert timings[2] <= timings[3]  # the nodes were drawn first, the edges after
+    assert timings[2] <= timings[3]  # the whole picture first, vis-network's edges after
+    assert timings[4] == len(view.edges)  # every edge was in the first frame
     ink, colours, width, height = driver.execute_script(_PIXELS)
     assert ink > 0.01 * width * height and colours >= 4
+    title = driver.execute_script("const s = window.policykgView;"
+                                  "s.network.body.emitter.emit('hoverEdge', {edge: 0});"
+                                  "return s.network.body.edges[0].title;")
+    assert title == view.edges[0]["title"]
     screenshot(driver, artifacts, "big")

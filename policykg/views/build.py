@@ -21,6 +21,11 @@ Networks:
 Every node carries ``tip`` (what its tooltip shows: label, kind, canonical IRI and, for an
 entity, the citing documents with a short quote of each mention) and ``url`` (its page,
 relative to the folder of the views).
+
+:func:`page_data` turns a network into what its page reads: columns of node attributes, a
+flat edge list, sizes and widths computed here rather than from ``value`` by vis-network
+(which redoes that, label by label, on every change of its data), and the tooltips apart,
+read on the first hover.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from policykg.views.data import KINDS, Corpus, Entity, Quote
 from policykg.views.layout import force_layout, radial_layout, separate
 
 __all__ = ["KIND_STYLE", "PHYSICS_LIMIT", "Paths", "Selection", "View", "cocitation_matrix",
-           "cocitation_network", "corpus_network", "ego_network", "ensure_analytics", "plural", "select"]
+           "cocitation_network", "corpus_network", "ego_network", "ensure_analytics", "page_data", "plural", "select"]
 
 #: Above this many nodes, physics is off from the start (the layout is precomputed anyway);
 #: at or below it, vis-network relaxes the layout briefly and then stops.
@@ -177,8 +182,17 @@ class Selection:
     min_docs: int
     top: int | None
 
-    def statement(self) -> str:
-        """The cut, in words, for the page."""
+    def statement(self, drawn: int | None = None) -> str:
+        """The cut, in words, for the page. ``drawn``: how many of the selected entities
+        the view draws, when it leaves out those with no edge (the co-citation network);
+        the sentence then counts what is drawn and says how many were left out.
+
+        >>> sel = Selection(["a", "b", "c"], ["a", "b", "c", "d"], 10, KINDS, 1, 3)
+        >>> sel.statement()
+        'Показано 3 из 10 сущностей (3 самых цитируемых).'
+        >>> sel.statement(drawn=2)
+        'Показано 2 из 10 сущностей (3 самых цитируемых; из них 1 сущность без связей не показана).'
+        """
         parts = []
         if set(self.kinds) != set(KINDS):
             parts.append("виды: " + ", ".join(KIND_STYLE[k][3].lower() for k in self.kinds))
@@ -186,8 +200,15 @@ class Selection:
             parts.append(f"цитируемые не менее чем {in_docs(self.min_docs)}")
         if self.top is not None and len(self.eligible) > self.top:
             parts.append(f"{self.top} самых цитируемых")
-        shown = f"Показано {len(self.entities)} из {self.total} сущностей"
-        return shown + (f" ({'; '.join(parts)})." if parts else ".")
+        shown = len(self.entities) if drawn is None else drawn
+        left_out = len(self.entities) - shown
+        if left_out > 0:
+            verb = "не показана" if left_out % 10 == 1 and left_out % 100 != 11 else "не показаны"
+            parts.append(("из них " if parts else "")
+                         + f"{plural(left_out, 'сущность', 'сущности', 'сущностей')} без связей {verb}")
+        of = "сущности" if self.total % 10 == 1 and self.total % 100 != 11 else "сущностей"  # из 21 сущности
+        head = f"Показано {shown} из {self.total} {of}"
+        return head + (f" ({'; '.join(parts)})." if parts else ".")
 
 
 def select(corpus: Corpus, kinds: Iterable[str] | None = None, min_docs: int = 1, top: int | None = None,
@@ -280,13 +301,18 @@ def _own_analytics(corpus: Corpus, iris: list[str]) -> None:  # pragma: no cover
 
 @dataclass
 class View:
-    """A pyvis network and what its page shows around it."""
+    """A pyvis network and what its page shows around it.
+
+    ``labels`` is how many labels show when the whole network is in view (the largest
+    nodes'; the others appear on zooming in); ``None``: every label that is large enough.
+    """
 
     net: Any  # pyvis.network.Network
     cut: str
     legend: list[tuple[str, str, int]]  # (kind, plural name, nodes of that kind)
     communities: list[tuple[str, str, int]] = field(default_factory=list)  # (colour, name, size)
     physics: bool = False
+    labels: int | None = None
 
     @property
     def nodes(self) -> list[dict[str, Any]]:
@@ -297,11 +323,90 @@ class View:
         return self.net.edges
 
     def data(self) -> dict[str, Any]:
-        """What the page's script reads: nodes, edges and vis-network options."""
-        nodes, edges, _heading, _height, _width, options = self.net.get_network_data()
-        import json
+        """What the page's script reads (see :func:`page_data`)."""
+        return page_data(self.net.nodes, self.net.edges, self.net.options, labels=self.labels)
 
-        return {"nodes": nodes, "edges": edges, "options": json.loads(options)}
+
+#: Edge widths, as vis-network's ``edges.scaling`` would give them from ``value``.
+_WIDTH_MIN, _WIDTH_MAX = 0.6, 7.0
+_FONT_MIN, _FONT_MAX, _DOC_FONT = 11.0, 22.0, 16.0
+
+
+def vis_scale(values: Sequence[float | None]) -> list[float | None]:
+    """vis-network's default ``customScalingFunction`` for every value: ``(v - min) / (max - min)``
+    over the values given, 0.5 when they are all equal; ``None`` stays ``None``.
+
+    >>> vis_scale([1, 3, None, 2])
+    [0.0, 1.0, None, 0.5]
+    """
+    vals = [v for v in values if v is not None]
+    lo, hi = (min(vals), max(vals)) if vals else (0.0, 0.0)
+    return [None if v is None else ((v - lo) / (hi - lo) if hi > lo else 0.5) for v in values]
+
+
+def page_data(nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]], options: dict[str, Any], *,
+              labels: int | None = None) -> dict[str, Any]:
+    """The network as the page's script reads it: compact, and ready for vis-network.
+
+    vis-network recomputes every node's and edge's size from ``value`` (and refreshes
+    every label) on each change of its data sets, a hover's tooltip included; so the
+    sizes, label sizes and edge widths are computed here, as vis-network would, and
+    nothing it is given carries a ``value``. Nodes are numbered by their position; their
+    attributes are columns (``nodes``: ``label``, ``group`` (an index into ``groups``),
+    ``x``, ``y``, ``size``, ``font`` (label size; 0: the group's), ``url``, ``search``
+    (more text the search box matches; "" when none), ``colour`` (an index into
+    ``palette``, -1: the group's), ``style`` (more vis-network options of a few nodes, by
+    index)). ``edges`` is flat: ``[from, to, n, from, to, n, …]``, with ``n`` the mentions
+    (or co-citing documents), and ``edgeStyle`` gives each ``n`` its width and tooltip.
+    The tooltips (``tips``) are read only when the pointer first reaches a node; the page
+    keeps them in an element of their own.
+    """
+    index = {n["id"]: i for i, n in enumerate(nodes)}
+    groups = list(KIND_STYLE)
+    group_of = {g: i for i, g in enumerate(groups)}
+    scale = vis_scale([n.get("value") for n in nodes])
+    cols: dict[str, list[Any]] = {k: [] for k in ("label", "group", "x", "y", "size", "font", "url", "search",
+                                                   "colour")}
+    palette: list[dict[str, Any]] = []
+    palette_of: dict[str, int] = {}
+    style: dict[str, dict[str, Any]] = {}
+    for i, (n, sc) in enumerate(zip(nodes, scale, strict=True)):
+        cols["label"].append(n.get("label", ""))
+        cols["group"].append(group_of[n["group"]])
+        cols["x"].append(n["x"])
+        cols["y"].append(n["y"])
+        if sc is None:
+            size, font = float(n.get("size", _DOC_SIZE)), 0.0
+        else:
+            size, font = _SIZE_MIN + sc * (_SIZE_MAX - _SIZE_MIN), _FONT_MIN + sc * (_FONT_MAX - _FONT_MIN)
+        cols["size"].append(round(size, 1))
+        cols["font"].append(round(font, 1))
+        cols["url"].append(n.get("url", ""))
+        cols["search"].append(n.get("search", ""))
+        colour = n.get("color")
+        if colour is None:
+            cols["colour"].append(-1)
+        else:
+            key = repr(colour)
+            if key not in palette_of:
+                palette_of[key] = len(palette)
+                palette.append(colour)
+            cols["colour"].append(palette_of[key])
+        extra: dict[str, Any] = {k: n[k] for k in ("borderWidth", "font") if k in n}
+        if extra:
+            style[str(i)] = extra
+    flat: list[int] = []
+    values: dict[int, str] = {}
+    for e in edges:
+        v = int(e.get("value", 1))
+        flat += [index[e["from"]], index[e["to"]], v]
+        values.setdefault(v, str(e.get("title", "")))
+    widths = vis_scale(list(values))
+    edge_style = {str(v): [round(_WIDTH_MIN + (w or 0.0) * (_WIDTH_MAX - _WIDTH_MIN), 2), title]
+                  for (v, title), w in zip(values.items(), widths, strict=True)}
+    return {"groups": groups, "nodes": cols, "palette": palette, "style": style, "edges": flat,
+            "edgeStyle": edge_style, "labels": labels, "options": options,
+            "tips": [n.get("tip") for n in nodes]}
 
 
 def _network(nodes: list[dict[str, Any]], edges: list[dict[str, Any]], options: dict[str, Any], heading: str) -> Any:
@@ -325,7 +430,7 @@ def _options(n_nodes: int, physics: bool, *, groups: bool = True, label_scaling:
             "font": {"face": "system-ui, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif", "size": 13,
                      "color": "#1a1a1a", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "scaling": {"min": _SIZE_MIN, "max": _SIZE_MAX,
-                        "label": {"enabled": label_scaling, "min": 11, "max": 22, "drawThreshold": 8,
+                        "label": {"enabled": label_scaling, "min": _FONT_MIN, "max": _FONT_MAX, "drawThreshold": 8,
                                   "maxVisible": 24}},
         },
         "edges": {
@@ -337,7 +442,8 @@ def _options(n_nodes: int, physics: bool, *, groups: bool = True, label_scaling:
         },
         "groups": ({k: {"shape": s, "color": {"background": c, "border": _darker(c),
                                                "highlight": {"background": c, "border": "#111111"},
-                                               "hover": {"background": c, "border": "#111111"}}}
+                                               "hover": {"background": c, "border": "#111111"}},
+                        **({"font": {"size": _DOC_FONT, "color": "#0b2545"}} if k == "document" else {})}
                     for k, (s, c, _n, _p) in KIND_STYLE.items()} if groups else {}),
         "physics": {
             "enabled": physics,
@@ -376,10 +482,18 @@ def vis_sizes(values: Sequence[float | None]) -> np.ndarray:
     return np.asarray(out, dtype=float)
 
 
+_LABELLED = 40  # labels in the whole view of a big network (kept apart by _declutter)
+_ALL_LABELS = 150  # up to this many nodes, every label large enough on screen is drawn
+
+
+def _labels(n_nodes: int) -> int | None:
+    return _LABELLED if n_nodes > _ALL_LABELS else None
+
+
 _DECLUTTER_ALL = 2000  # above this many nodes only the labelled ones are kept apart (time)
 
 
-def _declutter(pos: np.ndarray, sizes: np.ndarray, gap: float, labelled: int = 40) -> np.ndarray:
+def _declutter(pos: np.ndarray, sizes: np.ndarray, gap: float, labelled: int = _LABELLED) -> np.ndarray:
     """No two nodes overlap (up to ``_DECLUTTER_ALL`` nodes); the ``labelled`` largest (whose labels show when the whole
     network is in view) also keep their labels apart: they are separated in a space
     squeezed horizontally, as a label is wider than high."""
@@ -454,7 +568,7 @@ def _xy(pos: np.ndarray, i: int) -> tuple[float, float]:
 def _doc_node(corpus: Corpus, paths: Paths, iri: str, nid: str, x: float, y: float) -> dict[str, Any]:
     d = corpus.docs[iri]
     return {"id": nid, "label": short(d.label), "group": "document", "size": _DOC_SIZE, "x": round(x, 1), "y": round(y, 1),
-            "font": {"size": 16, "color": "#0b2545"}, "url": paths.docs[iri], "tip": doc_tip(corpus, iri),
+            "url": paths.docs[iri], "tip": doc_tip(corpus, iri),
             "search": f"{d.label} {d.id} {d.title}"}
 
 
@@ -505,7 +619,8 @@ def corpus_network(corpus: Corpus, sel: Selection, paths: Paths) -> View:
     opts = _options(len(nodes), physics)
     cut = (sel.statement() + f" Все {docs_text(len(docs))}; размер узла — число цитирующих документов, "
            "толщина связи — число упоминаний.")
-    return View(_network(nodes, edges, opts, "Документы и ссылки"), cut, _legend(nodes), physics=physics)
+    return View(_network(nodes, edges, opts, "Документы и ссылки"), cut, _legend(nodes), physics=physics,
+                labels=_labels(len(nodes)))
 
 
 def cocitation_network(corpus: Corpus, sel: Selection, paths: Paths, *, min_pair: int | None = None,
@@ -567,11 +682,12 @@ def cocitation_network(corpus: Corpus, sel: Selection, paths: Paths, *, min_pair
     opts = _options(len(nodes), physics)
     where = ("из графа аналитики хранилища (policykg analyze)" if source == "store"
              else "вычислены здесь (Louvain и PageRank по всей сети; policykg analyze записал бы те же)")
-    cut = (sel.statement() + f" Связь — обе сущности цитируются вместе не менее чем {in_docs(min_pair)}"
+    cut = (sel.statement(drawn=len(used))
+           + f" Связь — обе сущности цитируются вместе не менее чем {in_docs(min_pair)}"
            + (f"; показаны {len(data)} самых сильных связей из {len(data) + dropped}" if dropped else "")
-           + (f"; {len(ents) - len(used)} сущностей без таких связей не показаны" if len(ents) > len(used) else "")
            + f". Цвет — сообщество, размер — PageRank: {where}.")
-    return View(_network(nodes, edges, opts, "Совместное цитирование"), cut, _legend(nodes), communities, physics)
+    return View(_network(nodes, edges, opts, "Совместное цитирование"), cut, _legend(nodes), communities, physics,
+                labels=_labels(len(nodes)))
 
 
 def ego_network(corpus: Corpus, paths: Paths, iri: str, *, max_docs: int = 40, max_cocited: int = 20,

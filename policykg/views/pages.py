@@ -3,8 +3,9 @@
 Every page is UTF-8 (``<meta charset="utf-8">``), in Russian like the documents, and
 loads nothing from the network: the style sheet and scripts are files in ``assets/`` of
 the views folder, linked relatively. A network page embeds its data as JSON in a
-``<script type="application/json">`` element (``<`` escaped, so no text of a document can
-close it), and :file:`assets/views.js` turns it into a vis-network canvas.
+``<script type="application/json">`` element, and its tooltips in a second one, parsed on
+the first hover (``<`` escaped, so no text of a document can close either), and
+:file:`assets/views.js` turns them into a vis-network canvas.
 """
 
 from __future__ import annotations
@@ -123,7 +124,10 @@ def _page(title: str, body: str, *, root: str, here: str = "", network: dict[str
         body,
     ]
     if network is not None:
+        # The tooltips go in an element of their own, read when the pointer first reaches a node.
+        tips = network.pop("tips", [])
         out += [f'<script type="application/json" id="graph-data">{_json_script(network)}</script>',
+                f'<script type="application/json" id="graph-tips">{_json_script(tips)}</script>',
                 f'<script src="{root}assets/views.js"></script>',
                 f"<script>PolicyKG.init({{root: {json.dumps(root)}}});</script>"]
     out += ["</body>", "</html>", ""]
