@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 
 from policykg import rx
 from policykg.extract.grammars.dates import MONTH, parse_date
+from policykg.extract.grammars.orgs import FORMS as ORG_FORMS
 from policykg.extract.grammars.quotes import iter_quoted
 from policykg.extract.registry import registry
 from policykg.gazetteer import Municipality, gazetteer
@@ -148,6 +149,7 @@ _ACT_BEFORE_TITLE = re.compile(
 #: A sentence end: a full stop after a word of three letters or more that is not an abbreviation
 #: («г. Хабаровска», «организацийг. Хабаровска» with a lost space, «им.», «обл.», «ул.»), or after a
 #: number, a closing quote or bracket.
+_ORG_BEFORE_TITLE = re.compile(rf"(?<![\w-])(?:{ORG_FORMS})\s*$")
 _SENTENCE_END = re.compile(
     r"(?:(?<=[а-яёa-z]{3})(?<![гГ])(?<!им)(?<!обл)(?<!ул)(?<!пр)(?<!др)(?<!гос)|(?<=[\d»)]))[.!?]\s+[А-ЯЁA-Z]")
 
@@ -170,6 +172,11 @@ def _title_and_event(text: str) -> tuple[str | None, str | None]:
                 continue  # the title of a cited act («… № 273-ФЗ «Об образовании…»»), not the event's
             if _SENTENCE_END.search(after, 0, q.start):
                 break  # «Конференция района. В рамках Стратегии «…»»: the next sentence is the body
+            line_start = after.rfind("\n", 0, q.start) + 1
+            if re.search(r"\n[ \t]*\n", after[:line_start]) and after[line_start:q.start].strip():
+                break  # past a blank line, inside a body paragraph: not a heading's title
+            if _ORG_BEFORE_TITLE.search(after, max(0, q.start - 40), q.start):
+                continue  # «на базе МБОУ «Рыльская СОШ № 1»»: an organisation's name
             title = re.sub(r"\s+", " ", inner)
             if title.isupper():
                 lower = re.search(re.escape(title), text, re.IGNORECASE)
@@ -182,7 +189,14 @@ def _title_and_event(text: str) -> tuple[str | None, str | None]:
             event = inflect_phrase(f"{ev.group('adj')}{ev.group('noun')}".strip()).lower()
             return title, event
     ev0 = first  # _EVENT.search(head)
-    return None, (inflect_phrase(f"{ev0.group('adj')}{ev0.group('noun')}".strip()).lower() if ev0 else None)
+    heading = _ABOUT_HEADING.search(text[:_HEADER])
+    heading_title = " ".join(heading.group("t").split()) if heading else None
+    return heading_title, (inflect_phrase(f"{ev0.group('adj')}{ev0.group('noun')}".strip()).lower() if ev0 else None)
+
+
+#: The heading of an order, a decision or minutes: a paragraph of its own that starts with
+#: «О»/«Об»/«Обо» and a lower-case word («Об итогах августовской конференции …»), up to a blank line.
+_ABOUT_HEADING = re.compile(r"(?:^|\n)[ \t]*(?P<t>(?:О|Об|Обо)[ \t]+[а-яё][^\n]{10,300}(?:\n(?![ \t]*\n)[^\n]{1,300}){0,3})(?=\n[ \t]*\n|\Z)")
 
 
 def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
