@@ -279,11 +279,13 @@ def resolve_projects(mentions: list[Mention], ctx: Context) -> list[tuple[Entity
             labels[e2.key] = (e2.key, e2.subtype, e2.label)
             continue
         # a region's programme is one entity by its name, however its owner is written
-        gk = ("regional:" if m.attrs.get("not_registry") else "local:") + " ".join(lemma_key(base if owner else label))
+        gk = (f"owned:{m.subtype}:" if m.attrs.get("not_registry") else "local:") + " ".join(
+            lemma_key(base if owner else label))
         groups[gk].append(m)
         if gk not in labels or len(label) > len(labels[gk][2]):
             scoped = m.subtype in ("municipal_project", "programme") and ctx.municipality
-            key2 = f"project/{m.subtype}/{slug(ctx.municipality or '')}/{slug(label)}" if scoped else None
+            key2 = f"project/{m.subtype}/{slug(ctx.municipality or '')}/{slug(base if owner else label)}" \
+                if scoped else None
             if m.subtype == "regional_programme" and ctx.region:  # one per region: «Развитие образования»
                 key2 = f"project/regional_programme/{slug(ctx.region)}/{slug(base if owner else label)}"
             labels[gk] = (key2, m.subtype or "programme", label)

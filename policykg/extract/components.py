@@ -82,6 +82,8 @@ def _titles(text: str) -> list[Candidate]:
             continue  # a capital at the start of a sentence says nothing
         e = _TITLE_END.search(text, m.end())
         end = e.start() if e else len(text)
+        if e is not None and e.group(0) == "«":
+            continue  # «Муниципальная программа города Братска «…»»: the quoted name is the reference
         while text[end - 1] in " ,":
             end -= 1
         span = text[m.start():end]
@@ -368,13 +370,15 @@ def quoted_component(doc: Doc) -> Doc:
                     if end < len(text) and text[end] == "+":
                         end += 1
         context, bracketed = context_before(text, q.start)
-        if entry is not None and entry.subtype == "programme" and entry.level == "federal" and \
-                _regional_owner(context):
-            # «государственная программа Иркутской области «Развитие образования»»: every region has
-            # a programme of that name; it is the region's, not the Russian Federation's
+        owner_level = _programme_owner(context) if entry is not None and entry.subtype == "programme" \
+            and entry.level == "federal" else None
+        if owner_level is not None:
+            # «государственная программа Иркутской области «Развитие образования»»: every region (and
+            # many towns) has a programme of that name; it is theirs, not the Russian Federation's
             owner = _PROGRAMME_OWNER.search(text, max(0, start - 160), start)
-            found.append(Candidate(start, end, "project", "regional_programme", "project.quoted_by_context",
-                                   attrs={"name": inner, "levels": ["regional"], "not_registry": True,
+            sub = "regional_programme" if owner_level == "regional" else "programme"
+            found.append(Candidate(start, end, "project", sub, "project.quoted_by_context",
+                                   attrs={"name": inner, "levels": [owner_level], "not_registry": True,
                                           "owner": " ".join(owner.group(0).split()) if owner else None},
                                    priority=3))
             continue
@@ -417,25 +421,33 @@ def quoted_component(doc: Doc) -> Doc:
 
 #: The programme noun phrase before a quoted name: «государственной программе Ставропольского края ».
 _PROGRAMME_OWNER = re.compile(
-    r"(?<![\w-])(?:(?:государственн|областн|краев|региональн|республиканск)\w*\s+)*(?:под)?программ\w*"
+    r"(?<![\w-])(?:(?:государственн|муниципальн|областн|краев|региональн|республиканск)\w*\s+)*(?:под)?программ\w*"
     r"(?:\s+[А-ЯЁ][\w-]*(?:\s+(?:области|края|республики|округа|[А-ЯЁ][\w-]*))*)?\s*$", re.IGNORECASE)
-_REGIONAL_OWNERS = frozenset("область край республика округ областной краевой региональный республиканский".split())
+_REGIONAL_OWNERS = frozenset("область край республика областной краевой региональный республиканский".split())
+_MUNICIPAL_OWNERS = frozenset("муниципальный городской район районный поселение город".split())
 
 
-def _regional_owner(context: list[str]) -> bool:
-    """The programme noun before a quoted name is a region's: «программа Иркутской области»,
-    «областная государственная программа», «региональной программы».
+def _programme_owner(context: list[str]) -> str | None:
+    """Whose programme the noun before a quoted name is: ``"regional"`` («программа Иркутской
+    области», «областная государственная программа»), ``"municipal"`` («муниципальная программа
+    города …»), else None (the federal one).
 
-    >>> _regional_owner(["государственный", "программа", "иркутский", "область"])
+    >>> _programme_owner(["государственный", "программа", "иркутский", "область"])
+    'regional'
+    >>> _programme_owner(["муниципальный", "программа", "городской", "округ"])
+    'municipal'
+    >>> _programme_owner(["государственный", "программа", "российский", "федерация"]) is None
     True
-    >>> _regional_owner(["государственный", "программа", "российский", "федерация"])
-    False
     """
     heads = [i for i, w in enumerate(context) if _PROJECT_HEADS.get(w) == "programme"]
     if not heads:
-        return False
-    i = heads[-1]
-    return any(w in _REGIONAL_OWNERS for w in context[max(0, i - 2):i + 4])
+        return None
+    near = context[max(0, heads[-1] - 2):heads[-1] + 4]
+    if any(w in _MUNICIPAL_OWNERS for w in near):
+        return "municipal"
+    if any(w in _REGIONAL_OWNERS for w in near):
+        return "regional"
+    return None
 
 
 #: The descriptive head before a quoted organisation name («детского технопарка

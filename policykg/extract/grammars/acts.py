@@ -238,10 +238,10 @@ def find(text: str) -> list[Candidate]:
                              attrs={"number": m.group("num"), "type": "указ",
                                     "issuer": "Президент РФ"}, priority=2))
     if "указ" in text or "Указ" in text or "УКАЗ" in text:
+        from policykg.morph import lemma
+
         table = nicknames()
         for m in _NICKNAME.finditer(text):
-            from policykg.morph import lemma
-
             act = table.get((lemma(m.group("adj")), int(m.group("year"))))
             if act is not None:
                 out.append(Candidate(m.start(), m.end(), "act", act["subtype"], "act.nickname",
