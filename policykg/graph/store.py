@@ -464,14 +464,17 @@ def nt_term(term: Identifier) -> str:
 
 
 class NTriples:
-    """:func:`nt_term` with a cache (most IRIs and many literals recur: predicates, classes,
-    the document, entities, offsets), bounded: emptied when it holds ``limit`` terms."""
+    """:func:`nt_term`, IRIs cached (predicates, classes, the document, entities recur; an
+    IRI hashes fast, an rdflib literal does not), the cache bounded: emptied when it holds
+    ``limit`` IRIs."""
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
         self._cache: dict[Identifier, str] = {}
 
     def __call__(self, term: Identifier) -> str:
+        if type(term) is not URIRef:
+            return self.literal(term) if type(term) is Literal else nt_term(term)
         text = self._cache.get(term)
         if text is None:
             text = nt_term(term)
@@ -480,14 +483,21 @@ class NTriples:
             self._cache[term] = text
         return text
 
+    def literal(self, term: Literal) -> str:
+        text = '"' + str(term).translate(_NT_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        dt = term.datatype
+        return text if dt is None else f"{text}^^{self._cache.get(dt) or self(dt)}"
+
     def triple_lines(self, triples: Iterable[Triple]) -> list[str]:
-        get, conv = self._cache.get, self
-        return [f"{get(s) or conv(s)} {get(p) or conv(p)} {get(o) or conv(o)} .\n" for s, p, o in triples]
+        return [f"{self(s)} {self(p)} {self(o)} .\n" for s, p, o in triples]
 
     def quad_lines(self, triples: Iterable[Triple], graph: URIRef) -> list[str]:
-        get, conv = self._cache.get, self
+        get, conv, lit = self._cache.get, self, self.literal
         end = f" {conv(graph)} .\n"
-        return [f"{get(s) or conv(s)} {get(p) or conv(p)} {get(o) or conv(o)}{end}" for s, p, o in triples]
+        return [f"{get(s) or conv(s)} {get(p) or conv(p)} {lit(o) if type(o) is Literal else get(o) or conv(o)}{end}"
+                for s, p, o in triples]
 
 
 class DocumentWriter:
@@ -505,9 +515,12 @@ class DocumentWriter:
     documents still queued: every document handed to :meth:`put` is then in the store.
     """
 
-    #: Quads in a batch of new documents (about 200 documents of the synthetic benchmark);
-    #: ``$POLICYKG_BATCH_QUADS`` sets another default (tests use small batches).
-    BATCH_QUADS = 200_000
+    #: Quads in a batch of new documents (about 400 documents of the synthetic benchmark).
+    #: Larger batches cost less CPU in all (fewer, larger files for RocksDB to merge: 400,000
+    #: took 12 % less than 200,000 on the benchmark) and more memory (two batches are held
+    #: at once: one being made, one being loaded). ``$POLICYKG_BATCH_QUADS`` sets another
+    #: default (tests use small batches).
+    BATCH_QUADS = 400_000
     #: Shared quads remembered as written; past it the memory starts again (rewriting a
     #: shared triple is harmless: a graph is a set).
     SHARED_LIMIT = 2_000_000
@@ -602,14 +615,15 @@ class DocumentWriter:
     def _split(self, graph: URIRef, triples: Iterable[Triple]) -> tuple[list[str], list[str], str]:
         """The quad lines of a document: (the rest, the marker, the graph's own text)."""
         nt = self.store._nt
-        get = nt._cache.get
+        get, lit = nt._cache.get, nt.literal
         gt = nt(graph)
         end = f" {gt} .\n"
         rest: list[str] = []
         marker: list[str] = []
         for s, p, o in triples:
             st = get(s) or nt(s)
-            (marker if st == gt else rest).append(f"{st} {get(p) or nt(p)} {get(o) or nt(o)}{end}")
+            line = f"{st} {get(p) or nt(p)} {lit(o) if type(o) is Literal else get(o) or nt(o)}{end}"
+            (marker if st == gt else rest).append(line)
         return rest, marker, end
 
     def _new_shared(self, shared: Mapping[URIRef, Iterable[Triple]], *, batch: bool) -> list[str]:
@@ -665,10 +679,13 @@ class DocumentWriter:
 
     def _submit(self) -> None:
         """Hand the batch being made to a background thread (after the one before it)."""
-        data = "".join(self._lines).encode("utf-8")
+        text = "".join(self._lines)
+        self._lines = []  # let go of the lines before the bytes are made: peak memory
+        data = text.encode("utf-8")
+        del text
         markers = "".join(self._markers).encode("utf-8")
         graphs, shared = self._batch_graphs, self._batch_shared
-        self._lines, self._markers, self._batch_graphs, self._batch_shared = [], [], set(), set()
+        self._markers, self._batch_graphs, self._batch_shared = [], set(), set()
         self._wait()
         self._flying_graphs, self._flying_shared = graphs, shared
         self._thread = threading.Thread(target=self._load, args=(data, markers), name="policykg-bulk-load")
