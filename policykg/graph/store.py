@@ -678,7 +678,9 @@ class DocumentWriter:
         self._shared_done.update(lines)
 
     def _submit(self) -> None:
-        """Hand the batch being made to a background thread (after the one before it)."""
+        """Hand the batch being made to a background thread, once the one before it is
+        written (waited for first: Ctrl-C while waiting leaves this batch queued)."""
+        self._wait()
         text = "".join(self._lines)
         self._lines = []  # let go of the lines before the bytes are made: peak memory
         data = text.encode("utf-8")
@@ -686,7 +688,6 @@ class DocumentWriter:
         markers = "".join(self._markers).encode("utf-8")
         graphs, shared = self._batch_graphs, self._batch_shared
         self._markers, self._batch_graphs, self._batch_shared = [], set(), set()
-        self._wait()
         self._flying_graphs, self._flying_shared = graphs, shared
         self._thread = threading.Thread(target=self._load, args=(data, markers), name="policykg-bulk-load")
         self._thread.start()
