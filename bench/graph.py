@@ -21,8 +21,8 @@ caches and memory never leak into another's figures; peak RSS is the child's
    dates span 2019-2025, and a synthetic text (filler cut from the seed texts, mentions
    placed in it) gives every mention real offsets and quote context.
 3. ``build``: the loop of :func:`policykg.graph.build.build` (``document_triples`` then
-   ``Store.replace_graph(graph, own, also={entities: shared})``, then the registry and
-   the ontology, then close) on a fresh store, for each size, on Oxigraph and on the
+   ``DocumentWriter.put(graph, own, {entities: shared})``, then the registry and the
+   ontology, then close) on a fresh store, for each size, on Oxigraph and on the
    memory backend (10,000 documents on the memory backend only when the 1,000-document
    run projects it to fit in memory).
 4. ``rebuild``: the same documents replaced again in the 1,000-document store (the
@@ -34,10 +34,12 @@ caches and memory never leak into another's figures; peak RSS is the child's
    rdflib's in-memory store (same parameters), and their ratio.
 6. ``analyze``: :mod:`policykg.graph.analyze` when it exists (load, co-citation, all).
 7. ``profile``: cProfile of a fresh build and of a re-build, with the time split by
-   stage (``document_triples``, rdflib-to-pyoxigraph term conversion, quad building,
-   Oxigraph ``extend``, SPARQL update text, Oxigraph ``update``).
-8. ``proto``: a faster loader prototyped in this file (:func:`proto_replace_graph`), run
-   on the same documents, to put numbers on the changes proposed for ``store.py``.
+   stage (``document_triples``, N-Quads text, waiting for the bulk loader, Oxigraph
+   ``update``).
+8. comparison builds at the smallest size: ``replace_graph`` per document (one
+   transaction each, what ``build`` did before the batched ``DocumentWriter``), and the
+   batched build followed by ``Store.optimize()``; with ``--baseline`` a previous run's
+   ``graph.json``, its build figures are set beside this run's.
 
 Results: ``graph.json``, ``graph.md`` and ``graph.profile.txt`` in ``--out-dir``.
 """
@@ -70,7 +72,7 @@ import sysconfig
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -447,25 +449,26 @@ def _provenance() -> Any:
                       version=__version__, rules=rules_version())
 
 
-Writer = Callable[[Any, Any, Any], None]  # (graph, own triples, also={graph: triples})
-
-
-def _load(store: Any, corpus: Path, n: int, skip: int, writer: Writer | None, checkpoint: int) -> Json:
+def _load(store: Any, corpus: Path, n: int, skip: int, per_document: bool, checkpoint: int,
+          batch_quads: int | None = None) -> Json:
     """The document loop of :func:`policykg.graph.build.build`, minus extraction: for each
-    document, ``document_triples`` then ``replace_graph``. JSON parsing is timed apart."""
+    document, ``document_triples`` then ``DocumentWriter.put`` (``per_document``: then
+    ``Store.replace_graph``, one transaction a document, for comparison). JSON parsing is
+    timed apart; the writer's last batch (written when it closes) counts as store time."""
     from policykg.graph.rdf import doc_slug, document_triples
 
     prov = _provenance()
     entities = store.iris.special_graph("entities")
-    replace: Writer = writer or (lambda g, own, also: store.replace_graph(g, own, also=also))
     parse_s = triples_s = store_s = 0.0
-    docs = own_n = shared_n = 0
+    docs = own_n = shared_n = handed = 0
     checkpoints: list[Json] = []
     cpu0 = _cpu_s()
     t0 = time.perf_counter()
     t_known = time.perf_counter()
-    known = store.documents()  # build() reads it first
+    known = store.documents()  # build() reads it first, and drops what a stopped build left
+    store.drop_incomplete(known)
     known_s = time.perf_counter() - t_known
+    writer = None if per_document else store.writer(batch_quads=batch_quads)
     with corpus.open(encoding="utf-8") as fh:
         for i, line in enumerate(fh):
             if i < skip:
@@ -479,7 +482,11 @@ def _load(store: Any, corpus: Path, n: int, skip: int, writer: Writer | None, ch
             doc_id = doc_slug(str(doc["document"]))
             own, shared = document_triples(doc, rec["text"], rec["hash"], store.iris, prov, doc_id=doc_id)
             c = time.perf_counter()
-            replace(store.iris.graph(doc_id), own, {entities: shared})
+            if writer is None:
+                store.replace_graph(store.iris.graph(doc_id), own, also={entities: shared})
+                handed += len(own) + len(shared)
+            else:
+                handed += writer.put(store.iris.graph(doc_id), own, {entities: shared})
             d = time.perf_counter()
             parse_s += b - a
             triples_s += c - b
@@ -491,11 +498,17 @@ def _load(store: Any, corpus: Path, n: int, skip: int, writer: Writer | None, ch
                 checkpoints.append({"documents": docs, "load_s": d - t0 - parse_s, "triples_s": triples_s,
                                     "store_s": store_s, "written": own_n + shared_n, "rss_bytes": _rss_now(),
                                     "cpu_s": _cpu_s() - cpu0, "loadavg": os.getloadavg()[0]})
+    batches = 0
+    if writer is not None:
+        t = time.perf_counter()
+        writer.close()
+        store_s += time.perf_counter() - t
+        batches = writer.batches
     cpu = _cpu_s() - cpu0
     return {"load_cpu_s": cpu, "documents": docs, "known_before": len(known), "known_s": known_s, "parse_s": parse_s,
             "triples_s": triples_s, "store_s": store_s, "load_s": known_s + triples_s + store_s,
-            "own_triples": own_n, "shared_triples": shared_n, "written": own_n + shared_n,
-            "checkpoints": checkpoints}
+            "own_triples": own_n, "shared_triples": shared_n, "written": own_n + shared_n, "handed": handed,
+            "batches": batches, "per_document": per_document, "checkpoints": checkpoints}
 
 
 def _finish(store: Any) -> tuple[int, float]:
@@ -530,61 +543,31 @@ def _store_sizes(path: Path) -> Json:
     return out
 
 
-def cache_literals(limit: int = 200_000) -> None:
-    """Prototype for ``rdf.py``: memoise ``Literal(...)`` in :mod:`policykg.graph.rdf`.
-
-    rdflib's ``Literal.__new__`` (lexical checks, casting to a Python value) costs tens of
-    microseconds; the same literals recur across documents (offsets, counts, dates,
-    labels of shared entities, the rules version). Literals are immutable, so one object
-    can serve every document. The key includes the value's type (``1`` vs ``True``).
-    """
-    from functools import lru_cache
-
-    from rdflib import Literal
-
-    import policykg.graph.rdf as rdf
-
-    @lru_cache(maxsize=limit)
-    def make(value: Any, vtype: type, lang: str | None, datatype: Any) -> Literal:
-        return Literal(value, lang=lang, datatype=datatype)
-
-    def literal(value: Any, lang: str | None = None, datatype: Any = None) -> Literal:
-        return make(value, type(value), lang, datatype)
-
-    rdf.Literal = literal  # type: ignore[assignment,misc]
-
-
 def _child_build(spec: Json) -> Json:
     """A fresh store (``spec["fresh"]``) or an existing one (re-build: the update path)."""
     t = time.perf_counter()
     from policykg.graph.store import Store
     import_s = time.perf_counter() - t
-    if spec.get("cache_literals"):
-        cache_literals()
     path = Path(spec["store"])
     if spec.get("fresh", True) and path.exists():
         shutil.rmtree(path)
     t = time.perf_counter()
     store = Store(path, write=True, backend=spec["backend"])
     open_s = time.perf_counter() - t
-    writer: Writer | None = None
-    if spec.get("writer") == "proto":
-        writer = ProtoWriter(store, two_step=bool(spec.get("two_step")), bulk=int(spec.get("bulk", 0)))
     try:
-        r = _load(store, Path(spec["corpus"]), spec["n"], spec.get("skip", 0), writer, spec.get("checkpoint", 0))
-        if isinstance(writer, ProtoWriter) and writer.pending_docs:
-            t, c = time.perf_counter(), _cpu_s()
-            writer.flush()
-            r["store_s"] += time.perf_counter() - t
-            r["load_s"] += time.perf_counter() - t
-            r["load_cpu_s"] += _cpu_s() - c
+        r = _load(store, Path(spec["corpus"]), spec["n"], spec.get("skip", 0), bool(spec.get("per_document")),
+                  spec.get("checkpoint", 0), spec.get("batch_quads"))
         finish_written, finish_s = _finish(store)
         t = time.perf_counter()
         stored = len(store)
         count_s = time.perf_counter() - t
         graphs = len(store.graph_names()) if spec["backend"] == "oxigraph" else None
+        optimize_s = optimize_cpu_s = 0.0
+        if spec.get("optimize"):
+            t, c = time.perf_counter(), _cpu_s()
+            store.optimize()
+            optimize_s, optimize_cpu_s = time.perf_counter() - t, _cpu_s() - c
         rss_before_close = _rss_now()
-        writer = None
         t = time.perf_counter()
         c = _cpu_s()
         store.close()
@@ -593,142 +576,16 @@ def _child_build(spec: Json) -> Json:
     except BaseException:
         store.abandon()
         raise
-    build_s = r["load_s"] + finish_s + close_s
-    build_cpu_s = r["load_cpu_s"] + finish_s + close_cpu_s  # finish: ~1 s, counted as CPU
+    build_s = r["load_s"] + finish_s + optimize_s + close_s
+    build_cpu_s = r["load_cpu_s"] + finish_s + optimize_cpu_s + close_cpu_s  # finish: ~1 s, counted as CPU
     sizes = _store_sizes(path)
-    return {**r, **sizes, "label": spec.get("label", ""), "bulk": spec.get("bulk", 0), "cache_literals": bool(spec.get("cache_literals")),
-            "build_cpu_s": build_cpu_s, "close_cpu_s": close_cpu_s,
-            "stored_per_cpu_s": stored / build_cpu_s, "loadavg_end": os.getloadavg()[0], "backend": spec["backend"], "writer": spec.get("writer", "store"), "import_s": import_s,
-            "open_s": open_s, "finish_written": finish_written, "finish_s": finish_s, "close_s": close_s,
-            "build_s": build_s, "stored": stored, "count_s": count_s, "named_graphs": graphs,
+    return {**r, **sizes, "label": spec.get("label", ""), "build_cpu_s": build_cpu_s, "close_cpu_s": close_cpu_s,
+            "optimize": bool(spec.get("optimize")), "optimize_s": optimize_s, "optimize_cpu_s": optimize_cpu_s,
+            "stored_per_cpu_s": stored / build_cpu_s, "loadavg_end": os.getloadavg()[0], "backend": spec["backend"],
+            "import_s": import_s, "open_s": open_s, "finish_written": finish_written, "finish_s": finish_s,
+            "close_s": close_s, "build_s": build_s, "stored": stored, "count_s": count_s, "named_graphs": graphs,
             "written_per_s": (r["written"] + finish_written) / build_s, "stored_per_s": stored / build_s,
             "rss_before_close_bytes": rss_before_close, "peak_rss_bytes": _peak_rss()}
-
-
-# --- the prototype loader ----------------------------------------------------------------
-
-
-class ProtoWriter:
-    """A faster ``Store.replace_graph`` for the Oxigraph backend (a prototype of the changes
-    proposed for ``policykg/graph/store.py``; same quads in the store, same transactions):
-
-    1. rdflib terms become pyoxigraph terms through a dict cache (most IRIs and many
-       literals recur: predicates, classes, the document, entities) instead of
-       ``oxrdflib._converter.to_ox`` and its ``isinstance`` chain for every term;
-    2. the ``also`` triples (shared entity descriptions, set semantics in ``_entities``)
-       already written by this writer are not converted and written again;
-    3. replacing an existing graph builds the ``DROP GRAPH`` + ``INSERT DATA`` text with
-       cached N-Triples forms instead of ``n3()`` per term (one transaction, as before);
-       ``two_step=True`` instead drops the graph, then ``extend``\\ s the quads (two
-       transactions: a crash between them leaves the document absent, not half-written);
-    4. ``bulk=N``: new documents (graph not in the store) are queued and written ``N`` at a
-       time with ``bulk_extend`` (RocksDB SST ingestion, not atomic), then their "marker"
-       triples (subject = the graph: ``prov:wasDerivedFrom``, ``pkg:rulesVersion``, what
-       ``Store.documents()`` reads) in one transaction. A crash mid-batch leaves graphs
-       without a marker: the next build does not know them and re-builds them through the
-       update path, whose ``DROP GRAPH`` clears the partial data.
-    """
-
-    def __init__(self, store: Any, *, two_step: bool = False, dedupe_shared: bool = True, bulk: int = 0) -> None:
-        import pyoxigraph as ox
-
-        self.ox = ox
-        self.store = store
-        self.two_step = two_step
-        self.bulk = bulk
-        self.pending: list[Any] = []
-        self.pending_markers: list[Any] = []
-        self.pending_docs = 0
-        self.dedupe_shared = dedupe_shared
-        self.terms: dict[Any, Any] = {}
-        self.texts: dict[Any, str] = {}
-        self.written: set[tuple[Any, Any, Any, Any]] = set()
-        self.cache_limit = 500_000
-
-    def term(self, t: Any) -> Any:
-        ox = self.terms.get(t)
-        if ox is not None:
-            return ox
-        from rdflib import Literal
-
-        if isinstance(t, Literal):
-            dtype = t.datatype
-            ox = self.ox.Literal(str(t), language=t.language,
-                                 datatype=self.term(dtype) if dtype is not None else None)
-        else:  # URIRef (the model has no blank nodes)
-            ox = self.ox.NamedNode(t)
-        if len(self.terms) >= self.cache_limit:
-            self.terms.clear()
-        self.terms[t] = ox
-        return ox
-
-    def text(self, t: Any) -> str:
-        s = self.texts.get(t)
-        if s is None:
-            s = t.n3()
-            if len(self.texts) >= self.cache_limit:
-                self.texts.clear()
-            self.texts[t] = s
-        return s
-
-    def _new_shared(self, g: Any, triples: Iterable[Any]) -> list[Any]:
-        if not self.dedupe_shared:
-            return list(triples)
-        out = []
-        for s, p, o in triples:
-            key = (s, p, o, g)
-            if key not in self.written:
-                self.written.add(key)
-                out.append((s, p, o))
-        return out
-
-    def __call__(self, graph: Any, triples: Sequence[Any], also: Mapping[Any, Iterable[Any]]) -> None:
-        ox, term = self.ox, self.term
-        extra = {g: self._new_shared(g, ts) for g, ts in also.items()}
-        inner = self.store.oxigraph  # not kept: RocksDB's lock goes with the last reference
-        gnode = term(graph)
-        exists = inner.contains_named_graph(gnode)
-        if not exists and self.bulk:
-            # A new document: queued for bulk_extend; its marker triples (the graph's own
-            # provenance, which Store.documents() reads) go last, in a transaction.
-            for s, p, o in triples:
-                (self.pending_markers if s == graph else self.pending).append(ox.Quad(term(s), term(p), term(o), gnode))
-            for g, ts in extra.items():
-                gn = term(g)
-                self.pending += [ox.Quad(term(s), term(p), term(o), gn) for s, p, o in ts]
-            self.pending_docs += 1
-            if self.pending_docs >= self.bulk:
-                self.flush()
-        elif not exists or self.two_step:
-            quads = [ox.Quad(term(s), term(p), term(o), gnode) for s, p, o in triples]
-            for g, ts in extra.items():
-                gn = term(g)
-                quads += [ox.Quad(term(s), term(p), term(o), gn) for s, p, o in ts]
-            if exists:
-                inner.remove_graph(gnode)
-            inner.extend(quads)
-        else:
-            text = self.text
-            gt = text(graph)
-            parts = [f"DROP SILENT GRAPH {gt} ;\nINSERT DATA {{ GRAPH {gt} {{"]
-            parts += [f"{text(s)} {text(p)} {text(o)} ." for s, p, o in triples]
-            parts.append("}")
-            for g, ts in extra.items():
-                if ts:
-                    parts.append(f"GRAPH {text(g)} {{")
-                    parts += [f"{text(s)} {text(p)} {text(o)} ." for s, p, o in ts]
-                    parts.append("}")
-            parts.append("}")
-            inner.update("\n".join(parts))
-        self.store._dirty = True
-
-    def flush(self) -> None:
-        """Write the queued new documents: ``bulk_extend`` (not atomic), then the markers."""
-        if self.pending_docs:
-            inner = self.store.oxigraph
-            inner.bulk_extend(self.pending)
-            inner.extend(self.pending_markers)
-        self.pending, self.pending_markers, self.pending_docs = [], [], 0
 
 
 # --- child processes: profile ------------------------------------------------------------
@@ -746,11 +603,12 @@ _STAGES: tuple[tuple[str, str, str], ...] = (
     ("document_triples (rdf.py: JSON -> rdflib triples)", "graph/rdf.py", "document_triples"),
     ("  of which rdflib Literal(...) construction", "rdflib/term.py", "__new__@Literal"),
     ("  of which rdflib URIRef(...) construction", "rdflib/term.py", "__new__@URIRef"),
-    ("Store.replace_graph (store.py)", "graph/store.py", "replace_graph"),
-    ("  of which term conversion rdflib -> pyoxigraph (_ox_node/to_ox)", "graph/store.py", "_ox_node"),
-    ("  of which ox.Quad building (list comprehensions, own time)", "graph/store.py", "<listcomp>"),
-    ("  of which Oxigraph extend (Rust: insert, one transaction)", "~", "<method 'extend' of 'pyoxigraph.Store' objects>"),
-    ("  of which n3() of each term (SPARQL update text)", "rdflib/term.py", "n3"),
+    ("DocumentWriter.put (store.py)", "graph/store.py", "put@DocumentWriter"),
+    ("DocumentWriter.close (store.py: the last batch)", "graph/store.py", "close@DocumentWriter"),
+    ("  of which N-Quads text of a document (_split)", "graph/store.py", "_split@DocumentWriter"),
+    ("  of which shared triples not yet written (_new_shared)", "graph/store.py", "_new_shared@DocumentWriter"),
+    ("  of which batch text joined and encoded (_submit, own time)", "graph/store.py", "_submit@DocumentWriter"),
+    ("  of which waiting for the bulk loader thread (join)", "~", "<method 'acquire' of '_thread.lock' objects>"),
     ("  of which Oxigraph update (Rust: parse + DROP + INSERT DATA)", "~", "<method 'update' of 'pyoxigraph.Store' objects>"),
     ("  of which contains_named_graph", "~", "<method 'contains_named_graph' of 'pyoxigraph.Store' objects>"),
 )
@@ -811,13 +669,13 @@ def _child_profile(spec: Json) -> Json:
     corpus = Path(spec["corpus"])
     # Warm-up outside the profiler: imports, caches (registry, rules version), first document.
     with Store(path, write=True, backend="oxigraph") as store:
-        _load(store, corpus, 1, 0, None, 0)
+        _load(store, corpus, 1, 0, False, 0)
     for phase in ("fresh", "rebuild"):
         with Store(path, write=True, backend="oxigraph") as store:
             profiler = cProfile.Profile()
             t = time.perf_counter()
             profiler.enable()
-            r = _load(store, corpus, spec["n"], 1, None, 0)
+            r = _load(store, corpus, spec["n"], 1, False, 0)
             profiler.disable()
             wall = time.perf_counter() - t
         stats, sections = _profile_text(profiler, spec.get("top", 25))
@@ -1132,30 +990,31 @@ def spawn(kind: str, spec: Json, work: Path, log: Callable[[str], None]) -> Json
 
 
 def _child_ceiling(spec: Json) -> Json:
-    """What Oxigraph itself does with the same quads, conversion excluded: ``extend`` per
-    document (transactional, what ``replace_graph`` does), ``bulk_extend`` per batch of
-    documents (not atomic), and ``extend`` into an in-memory Oxigraph store."""
+    """What Oxigraph itself does with the same quads, already N-Quads text (what the store
+    hands it): ``load`` per document (one transaction each), ``bulk_load`` per batch of
+    documents (what ``DocumentWriter`` does, not a transaction), and ``load`` per document
+    into an in-memory Oxigraph store."""
     import pyoxigraph as ox
 
     from policykg.graph.rdf import Iris, doc_slug, document_triples
+    from policykg.graph.store import NTriples
 
     iris = Iris()
     prov = _provenance()
-    writer = ProtoWriter.__new__(ProtoWriter)  # only its term cache
-    writer.ox, writer.terms, writer.cache_limit = ox, {}, 10**9
-    ent = ox.NamedNode(iris.special_graph("entities"))
-    per_doc: list[list[Any]] = []
+    nt = NTriples(limit=10**9)
+    ent = iris.special_graph("entities")
+    per_doc: list[bytes] = []
+    quads = 0
     for rec in read_corpus(Path(spec["corpus"]), spec["n"]):
         doc_id = doc_slug(str(rec["doc"]["document"]))
         own, shared = document_triples(rec["doc"], rec["text"], rec["hash"], iris, prov, doc_id=doc_id)
-        g = ox.NamedNode(iris.graph(doc_id))
-        t = writer.term
-        per_doc.append([ox.Quad(t(s), t(p), t(o), g) for s, p, o in own]
-                       + [ox.Quad(t(s), t(p), t(o), ent) for s, p, o in shared])
-    quads = sum(len(q) for q in per_doc)
-    batch = int(spec.get("batch", 100))
+        lines = nt.quad_lines(own, iris.graph(doc_id)) + nt.quad_lines(shared, ent)
+        quads += len(lines)
+        per_doc.append("".join(lines).encode("utf-8"))
+    batch = int(spec.get("batch", 200))
     out: Json = {"documents": len(per_doc), "quads": quads, "batch": batch, "runs": []}
     path = Path(spec["store"])
+    fmt = ox.RdfFormat.N_QUADS
 
     def run(name: str, fn: Callable[[Any], None], disk: bool) -> None:
         shutil.rmtree(path, ignore_errors=True)
@@ -1171,11 +1030,11 @@ def _child_ceiling(spec: Json) -> Json:
 
     def batches(store: Any) -> None:
         for i in range(0, len(per_doc), batch):
-            store.bulk_extend([q for d in per_doc[i:i + batch] for q in d])
+            store.bulk_load(b"".join(per_doc[i:i + batch]), fmt, lenient=True)
 
-    run("extend, one transaction per document", lambda s: [s.extend(d) for d in per_doc], True)
-    run(f"bulk_extend, {batch} documents a call (not atomic)", batches, True)
-    run("extend per document, in-memory Oxigraph", lambda s: [s.extend(d) for d in per_doc], False)
+    run("load, one transaction per document", lambda s: [s.load(d, fmt, lenient=True) for d in per_doc], True)
+    run(f"bulk_load, {batch} documents a call (not atomic)", batches, True)
+    run("load per document, in-memory Oxigraph", lambda s: [s.load(d, fmt, lenient=True) for d in per_doc], False)
     shutil.rmtree(path, ignore_errors=True)
     return out
 
@@ -1221,10 +1080,9 @@ def _project_write(r: Json, key: str) -> tuple[float, float] | None:
 
 
 def _writer_label(b: Json) -> str:
-    if b.get("writer") != "proto":
-        return " (again, beside the prototypes)" if b.get("label", "").startswith("base-") else ""
-    label = " (prototype writer" + (f", bulk {b['bulk']} docs" if b.get("bulk") else "")
-    return label + (", cached literals)" if b.get("cache_literals") else ")")
+    if b.get("per_document"):
+        return " (`replace_graph`, one transaction a document)"
+    return " (then `optimize`)" if b.get("optimize") else ""
 
 
 def _q_by_name(q: Json | None) -> dict[str, Json]:
@@ -1294,7 +1152,7 @@ def markdown(r: Json) -> str:  # noqa: C901 - one report, read top to bottom
         "wall-clock figures are slowed by whatever else the machine runs; CPU-second figures "
         "(this process's user + system time, RocksDB's threads included) are the steadier ones.",
         "",
-        *([f"Build, re-build, profile and prototype figures from the full run of {cfg['builds_from']}; "
+        *([f"Build, re-build and profile figures from the full run of {cfg['builds_from']}; "
            "named queries and analytics re-run on its stores (`--again`) at the date above, to include every "
            "query shipped by then.", ""] if cfg.get("builds_from") else []),
         "## Targets",
@@ -1336,10 +1194,11 @@ def markdown(r: Json) -> str:  # noqa: C901 - one report, read top to bottom
         f"{top_cited}. "
         f"Generated in {c['generation_s']:.0f} s (not part of any figure below).",
         "",
-        "## Build (fresh store: `document_triples` + `Store.replace_graph`, then registry, ontology, close)",
+        "## Build (fresh store: `document_triples` + `DocumentWriter.put`, as `policykg build` does minus "
+        "extraction, then registry, ontology, close)",
         "",
         "| store | docs | triples written | triples stored | build wall | stored/s wall | stored/CPU-s | "
-        "document_triples | replace_graph | close | disk after close | disk w/o WAL | peak RSS |",
+        "document_triples | store | close | disk after close | disk w/o WAL | peak RSS |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for key, b in r["build"].items():
@@ -1356,15 +1215,18 @@ def markdown(r: Json) -> str:  # noqa: C901 - one report, read top to bottom
             f"{_secs(b['store_s'])} | {_secs(b['close_s'])} | {_mib(b['size_bytes'])} | "
             f"{_mib(b.get('size_after_reopen_bytes'))} | {_mib(b.get('child_peak_rss_bytes'))} |")
     L += ["",
-          "Triples written = own + shared triples handed to the store (shared entity descriptions are "
-          "written again by every document citing them; the store keeps one copy), plus registry and "
-          "ontology. The memory backend's close writes the sorted N-Quads file. Disk w/o WAL: after "
-          "one more open + close, when RocksDB has dropped its write-ahead log."]
+          "Triples written = own + shared triples `document_triples` made (shared entity descriptions "
+          "come again with every document citing them; the writer hands each to the store once a "
+          "session), plus registry and ontology. Store = `DocumentWriter.put` and its closing (the last "
+          "batch), or `replace_graph`. Build wall = from reading the store's documents to close, JSON "
+          "parsing excluded. The memory backend's close writes the sorted N-Quads file. Disk w/o WAL: "
+          "after one more open + close, when RocksDB has dropped its write-ahead log."]
 
     big_ck = r["build"].get(f"oxigraph-{sizes[-1]}", {}).get("checkpoints") or []
     if big_ck:
         L += ["", f"Load rate along the {int(sizes[-1]):,}-document Oxigraph build (written triples per "
-              "second of each segment; does the rate fall as the store grows?):", "",
+              "second of each segment; does the rate fall as the store grows? A segment holds the batches "
+              "handed to the bulk loader during it; CPU includes the loader's and RocksDB's threads):", "",
               "| documents | written/s (wall) | written/CPU-s | RSS | load avg |", "|---|---|---|---|---|"]
         prev = {"documents": 0, "load_s": 0.0, "written": 0, "cpu_s": 0.0}
         for cp in big_ck:
@@ -1490,72 +1352,69 @@ def markdown(r: Json) -> str:  # noqa: C901 - one report, read top to bottom
     return "\n".join(L) + "\n"
 
 
+def _build_line(b: Json) -> str:
+    return (f"{_secs(b['build_s'])} wall, {_secs(b['build_cpu_s'])} CPU: {_rate(b['stored_per_s'])} stored triples/s "
+            f"wall, {_rate(b['stored_per_cpu_s'])}/CPU-s; peak RSS {_mib(b.get('child_peak_rss_bytes'))}, disk "
+            f"{_mib(b.get('size_after_reopen_bytes') or b.get('size_bytes'))}")
+
+
 def findings(r: Json) -> list[str]:
-    """Figures the proposals rest on, computed from this run."""
+    """Figures the conclusions rest on, computed from this run (and the baseline run's JSON,
+    when ``--baseline`` gave one)."""
     out: list[str] = []
     sizes = r["config"]["sizes"]
     small = str(sizes[0])
-    base = r["build"].get(f"base-{small}") or r["build"].get(f"oxigraph-{small}") or {}
-    proto = r["build"].get(f"proto-{small}") or {}
-    if base.get("stored_per_s") and proto.get("stored_per_s"):
-        same = "yes" if proto["stored"] == base["stored"] else f"NO ({proto['stored']:,} vs {base['stored']:,})"
-        out.append(f"- Prototype writer (`ProtoWriter` in this file: term cache, shared triples written once per "
-                   f"session, cached N-Triples text), fresh build of {int(small):,} documents: "
-                   f"{_secs(proto['build_s'])} vs {_secs(base['build_s'])} "
-                   f"({base['build_s'] / proto['build_s']:.2f}× faster wall, "
-                   f"{base['build_cpu_s'] / proto['build_cpu_s']:.2f}× in CPU time); replace_graph "
-                   f"{_secs(proto['store_s'])} vs {_secs(base['store_s'])}; same triples stored: "
-                   f"{same}.")
-    bulk = r["build"].get(f"proto-bulk-{small}") or {}
-    if base.get("stored_per_s") and bulk.get("stored_per_s"):
-        same = "yes" if bulk["stored"] == base["stored"] else f"NO ({bulk['stored']:,} vs {base['stored']:,})"
-        out.append(f"- Prototype writer with `bulk_extend` of {bulk['bulk']} new documents a call (markers written "
-                   f"last, in a transaction), fresh build of {int(small):,} documents: {_secs(bulk['build_s'])} vs "
-                   f"{_secs(base['build_s'])} ({base['build_s'] / bulk['build_s']:.2f}× wall, "
-                   f"{base['build_cpu_s'] / bulk['build_cpu_s']:.2f}× CPU; {_rate(bulk['stored_per_s'])} stored "
-                   f"triples/s wall, {_rate(bulk['stored_per_cpu_s'])}/CPU-s); replace_graph "
-                   f"{_secs(bulk['store_s'])} vs {_secs(base['store_s'])}; same triples stored: {same}.")
-    allp = r["build"].get(f"proto-all-{small}") or {}
-    if base.get("stored_per_s") and allp.get("stored_per_s"):
-        same = "yes" if allp["stored"] == base["stored"] else f"NO ({allp['stored']:,} vs {base['stored']:,})"
-        out.append(f"- The same plus memoised `Literal(...)` in rdf.py (`cache_literals` here): "
-                   f"{_secs(allp['build_s'])} ({base['build_s'] / allp['build_s']:.2f}× wall, "
-                   f"{base['build_cpu_s'] / allp['build_cpu_s']:.2f}× CPU; {_rate(allp['stored_per_s'])} stored "
-                   f"triples/s wall, {_rate(allp['stored_per_cpu_s'])}/CPU-s); document_triples "
-                   f"{_secs(allp['triples_s'])} vs {_secs(base['triples_s'])}; same triples stored: {same}.")
-    rb = r.get("rebuild") or {}
-    if rb.get("store") and "error" not in rb["store"]:
-        b0 = rb["store"]
-        for key, label in (("proto", "prototype, one transaction"), ("proto-two-step", "prototype, DROP then extend")):
-            p = rb.get(key)
-            if p and "error" not in p:
-                out.append(f"- Re-build of {b0['documents']:,} documents, {label}: {_secs(p['load_s'])} vs "
-                           f"{_secs(b0['load_s'])} ({b0['load_s'] / p['load_s']:.2f}× wall, "
-                           f"{b0['load_cpu_s'] / p['load_cpu_s']:.2f}× CPU).")
+    base = r.get("baseline") or {}
+    for n in sizes:
+        now, before = r["build"].get(f"oxigraph-{n}") or {}, (base.get("build") or {}).get(f"oxigraph-{n}") or {}
+        if now.get("stored_per_s") and before.get("stored_per_s"):
+            out.append(f"- {int(n):,} documents, Oxigraph: now {_build_line(now)}; baseline ({base.get('date')}, "
+                       f"{base.get('commit')}) {_build_line(before)}: {now['stored_per_s'] / before['stored_per_s']:.2f}× "
+                       f"wall, {now['stored_per_cpu_s'] / before['stored_per_cpu_s']:.2f}× per CPU-second.")
+    batched, per_doc = r["build"].get(f"oxigraph-{small}") or {}, r["build"].get(f"per-document-{small}") or {}
+    if batched.get("stored_per_s") and per_doc.get("stored_per_s"):
+        same = "yes" if per_doc["stored"] == batched["stored"] else f"NO ({per_doc['stored']:,} vs {batched['stored']:,})"
+        out.append(f"- Same run, {int(small):,} documents: `replace_graph` per document (one transaction each, "
+                   f"shared triples every time) {_build_line(per_doc)}; the batched writer "
+                   f"(bulk batches: {batched.get('batches', '?')}) is {per_doc['build_s'] / batched['build_s']:.2f}× "
+                   f"faster wall, {per_doc['build_cpu_s'] / batched['build_cpu_s']:.2f}× per CPU-second; same "
+                   f"triples stored: {same}.")
+    for n in sizes:
+        o = r["build"].get(f"optimized-{n}") or {}
+        plain = r["build"].get(f"oxigraph-{n}") or {}
+        if o.get("optimize_s") and plain.get("size_after_reopen_bytes"):
+            out.append(f"- `Store.optimize()` after the {int(n):,}-document build: {_secs(o['optimize_s'])} wall, "
+                       f"{_secs(o['optimize_cpu_s'])} CPU; disk {_mib(plain['size_after_reopen_bytes'])} → "
+                       f"{_mib(o.get('size_after_reopen_bytes'))}.")
+    rb = (r.get("rebuild") or {}).get("store") or {}
+    if rb and "error" not in rb:
+        out.append(f"- Re-build of {rb['documents']:,} changed documents (one transaction each, `DROP GRAPH` + "
+                   f"`INSERT DATA`): {_secs(rb['load_s'])}, {_rate(rb['written'] / rb['load_s'])} written triples/s "
+                   f"wall, {_rate(rb['written'] / rb['load_cpu_s'])}/CPU-s.")
     ceil = r.get("ceiling") or {}
     runs = {x["name"].split(",")[0] + ("" if x["disk"] else " (memory)"): x for x in ceil.get("runs", [])}
-    ext, bulk = runs.get("extend"), runs.get("bulk_extend")
-    mem = runs.get("extend per document (memory)") or next((x for x in ceil.get("runs", []) if not x["disk"]), None)
-    if ext and bulk:
-        out.append(f"- Oxigraph alone, quads already converted: `extend` per document {_rate(ext['quads_per_cpu_s'])} "
-                   f"quads/CPU-s on disk, `bulk_extend` {_rate(bulk['quads_per_cpu_s'])}"
+    one, bulk = runs.get("load"), runs.get("bulk_load")
+    mem = next((x for x in ceil.get("runs", []) if not x["disk"]), None)
+    if one and bulk:
+        out.append(f"- Oxigraph alone, quads already N-Quads text: `load` per document (a transaction each) "
+                   f"{_rate(one['quads_per_cpu_s'])} quads/CPU-s on disk, `bulk_load` of {ceil.get('batch')} "
+                   f"documents {_rate(bulk['quads_per_cpu_s'])}/CPU-s ({_rate(bulk['quads_per_s'])}/s wall)"
                    + (f", in-memory Oxigraph {_rate(mem['quads_per_cpu_s'])}" if mem else "")
-                   + f": RocksDB's transactional write path alone bounds a per-document transactional load "
-                   f"at about {_rate(ext['quads_per_s'])} quads/s wall on this machine now.")
+                   + f": with no Python at all, the bulk loader alone would load {int(sizes[-1]):,} documents at "
+                   f"about {_rate(bulk['quads_per_cpu_s'])} quads per CPU-second on this machine.")
     prof = (r.get("profile") or {}).get("fresh")
     if prof:
         st = {x["stage"].strip(): x for x in prof["stages"]}
         parts = []
         for key, short in (("document_triples (rdf.py: JSON -> rdflib triples)", "document_triples"),
                            ("of which rdflib Literal(...) construction", "rdflib Literal()"),
-                           ("of which term conversion rdflib -> pyoxigraph (_ox_node/to_ox)", "term conversion"),
-                           ("of which ox.Quad building (list comprehensions, own time)", "Quad building"),
-                           ("of which Oxigraph extend (Rust: insert, one transaction)", "Oxigraph extend")):
+                           ("of which N-Quads text of a document (_split)", "N-Quads text"),
+                           ("of which waiting for the bulk loader thread (join)", "waiting for the bulk loader")):
             x = st.get(key)
             if x and x["calls"]:
-                t = x["own_s"] if "own time" in key else x["cumulative_s"]
-                parts.append(f"{short} {t / prof['wall_s']:.0%}")
-        out.append("- Fresh build under cProfile: " + ", ".join(parts) + " of the time.")
+                parts.append(f"{short} {x['cumulative_s'] / prof['wall_s']:.0%}")
+        out.append("- Fresh build under cProfile (main thread; the bulk loader runs beside it): "
+                   + ", ".join(parts) + " of the time.")
     return out
 
 
@@ -1583,10 +1442,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="stop a query on rdflib's in-memory store after this long (default 300 s)")
     p.add_argument("--rebuild-docs", type=int, default=200, help="documents re-built on the update path (default 200)")
     p.add_argument("--profile-docs", type=int, default=200, help="documents built under cProfile (default 200)")
-    p.add_argument("--skip-proto", action="store_true", help="do not run the prototype writer")
+    p.add_argument("--skip-compare", action="store_true",
+                   help="do not run the comparison builds (one transaction a document; optimize)")
+    p.add_argument("--baseline", type=Path, default=None, metavar="GRAPH.JSON",
+                   help="a previous run's graph.json: its build figures are compared with this run's")
     p.add_argument("--again", type=Path, default=None, metavar="GRAPH.JSON",
                    help="re-run only the queries and analytics, on the stores a previous run kept in --work-dir "
-                        "(its build, re-build, profile and prototype figures are carried over)")
+                        "(its build, re-build and profile figures are carried over)")
     p.add_argument("--report-only", type=Path, default=None, metavar="GRAPH.JSON",
                    help="re-write graph.md from a graph.json and exit")
     args = p.parse_args(argv)
@@ -1650,6 +1512,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - the run, step by
         r.update({k: prev[k] for k in keep if k in prev})
         r["config"] = {**prev["config"], "reps": args.reps, "again": str(args.again),
                        "builds_from": prev["date"]}
+    if args.baseline:
+        prev = json.loads(args.baseline.read_text(encoding="utf-8"))
+        r["baseline"] = {"date": prev.get("date"), "commit": (prev.get("machine") or {}).get("git_commit"),
+                         "file": str(args.baseline), "build": prev.get("build", {})}
     m = r["machine"]
     log(f"{m['nproc']} CPUs ({m['cpu_model']}), load average {r['loadavg_start']:.1f}, "
         f"pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}")
@@ -1721,8 +1587,6 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - the run, step by
             nr = min(args.rebuild_docs, sizes[0])
             r["rebuild"] = {}
             variants: list[tuple[str, Json]] = [("store", {})]
-            if not args.skip_proto:
-                variants += [("proto", {"writer": "proto"}), ("proto-two-step", {"writer": "proto", "two_step": True})]
             for key, extra in variants:
                 log(f"re-build {nr:,} documents in the {sizes[0]:,}-document store ({key})")
                 b = spawn("build", {"label": f"rebuild-{key}", "store": base_store, "backend": "oxigraph",
@@ -1776,24 +1640,23 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - the run, step by
         _save(r, out_dir)
 
         if not again:
-            # Profile, the Oxigraph ceiling, the prototype fresh build.
+            # Profile, the Oxigraph ceiling, the comparison builds.
             np_ = min(args.profile_docs, sizes[-1])
             log(f"profile: cProfile of a fresh build and a re-build of {np_:,} documents")
             prof = spawn("profile", {"label": "p", "store": str(work / "store-profile"), "corpus": str(corpus),
                                      "n": np_}, work, log)
             r["profile"] = prof
             nc = min(sizes[0], 300)
-            log(f"Oxigraph alone: extend / bulk_extend of {nc:,} documents' quads")
+            log(f"Oxigraph alone: load / bulk_load of {nc:,} documents' quads")
             r["ceiling"] = spawn("ceiling", {"label": "c", "store": str(work / "store-ceiling"), "corpus": str(corpus),
                                              "n": nc}, work, log)
-            if not args.skip_proto:
-                # The baseline again, right before the prototypes: the same machine load for both.
-                r["build"][f"base-{sizes[0]}"] = build(f"base-{sizes[0]}", "oxigraph", sizes[0])
-                r["build"][f"proto-{sizes[0]}"] = build(f"proto-{sizes[0]}", "oxigraph", sizes[0], writer="proto")
-                r["build"][f"proto-bulk-{sizes[0]}"] = build(f"proto-bulk-{sizes[0]}", "oxigraph", sizes[0],
-                                                             writer="proto", bulk=100)
-                r["build"][f"proto-all-{sizes[0]}"] = build(f"proto-all-{sizes[0]}", "oxigraph", sizes[0],
-                                                            writer="proto", bulk=100, cache_literals=True)
+            if not args.skip_compare:
+                # One transaction a document (what build did before the batched writer), and the
+                # batched build followed by Store.optimize(), at the smallest size.
+                r["build"][f"per-document-{sizes[0]}"] = build(f"per-document-{sizes[0]}", "oxigraph", sizes[0],
+                                                               per_document=True)
+                r["build"][f"optimized-{sizes[0]}"] = build(f"optimized-{sizes[0]}", "oxigraph", sizes[0],
+                                                            optimize=True)
         _save(r, out_dir)
     finally:
         if tmp is not None:

@@ -3,8 +3,11 @@
 Re-running is an update: a document whose content hash and rules version are unchanged
 is skipped; a changed one has its graph replaced in one transaction; ``prune`` removes
 documents whose source file is gone. A bad file is reported and skipped; every other
-document is still built. Ctrl-C stops after the document being written: the store keeps
-every document finished before it.
+document is still built. Documents new to the store are written in batches
+(:class:`~policykg.graph.store.DocumentWriter`), each document's marker last. Ctrl-C stops
+after the document being made: the store keeps every document finished before it. A build
+killed (or crashed) in the middle of a batch leaves some graphs without their marker:
+the next build removes them first, and builds those documents again.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    triples: int = 0  # triples written by this build
+    incomplete: list[str] = field(default_factory=list)  # left without a marker by a build stopped before
+    triples: int = 0  # triples written by this build (shared ones once)
     interrupted: bool = False
 
     def summary(self) -> str:
@@ -65,6 +69,8 @@ class BuildReport:
             parts.append(f"{len(self.removed)} removed")
         if self.errors:
             parts.append(f"{len(self.errors)} failed")
+        if self.incomplete:
+            parts.append(f"{len(self.incomplete)} left incomplete by an earlier build removed")
         text = "documents: " + ", ".join(parts) + f"; {self.triples} triples written"
         return text + (" (interrupted)" if self.interrupted else "")
 
@@ -109,6 +115,7 @@ def build(paths: Iterable[Path], store: Store, *, prune: bool = False, jobs: int
     prov = Provenance(run_stamp=now.strftime("%Y%m%dT%H%M%SZ"), started=now.isoformat().replace("+00:00", "Z"),
                       version=__version__, rules=rules)
     known = store.documents()
+    report.incomplete = store.drop_incomplete(known)
 
     todo: list[tuple[Path, str, str]] = []  # path, doc id, content hash
     seen: dict[str, Path] = {}
@@ -140,16 +147,16 @@ def build(paths: Iterable[Path], store: Store, *, prune: bool = False, jobs: int
     if progress is not None:
         results = iter(progress(results, len(todo)))
     try:
-        for path, doc, text, error in results:
-            if error is not None or doc is None or text is None:
-                say(str(error))
-                report.errors.append(str(error))
-                continue
-            doc_id, digest = by_path[path]
-            own, shared = document_triples(doc, text, digest, store.iris, prov, doc_id=doc_id)
-            store.replace_graph(store.iris.graph(doc_id), own, also={entities: shared})
-            report.triples += len(own) + len(shared)
-            (report.updated if doc_id in known else report.added).append(doc_id)
+        with store.writer() as writer:  # on leaving, even by Ctrl-C: the queued documents are written
+            for path, doc, text, error in results:
+                if error is not None or doc is None or text is None:
+                    say(str(error))
+                    report.errors.append(str(error))
+                    continue
+                doc_id, digest = by_path[path]
+                own, shared = document_triples(doc, text, digest, store.iris, prov, doc_id=doc_id)
+                report.triples += writer.put(store.iris.graph(doc_id), own, {entities: shared})
+                (report.updated if doc_id in known else report.added).append(doc_id)
     except KeyboardInterrupt:
         report.interrupted = True
 

@@ -33,10 +33,41 @@ from typing import Any
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.namespace import DCTERMS as _DCTERMS
+from rdflib.namespace import PROV as _PROV
+from rdflib.namespace import RDF as _RDF
+from rdflib.namespace import RDFS as _RDFS
+from rdflib.namespace import SDO as _SDO
+from rdflib.namespace import SKOS as _SKOS
+from rdflib.namespace import XSD as _XSD
 
-from policykg.graph.ns import ELI, OA, PKG, PKGT
+from policykg.graph.ns import ELI as _ELI
+from policykg.graph.ns import OA as _OA
+from policykg.graph.ns import PKG as _PKG
+from policykg.graph.ns import PKGT as _PKGT
 from policykg.slug import slug
+
+
+class _Terms:
+    """A namespace whose terms are looked up once: rdflib's ``DefinedNamespace`` lookups
+    cost about a microsecond each, several times per triple."""
+
+    def __init__(self, ns: Any) -> None:
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> URIRef:  # only on the first use of a term
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(getattr(self._ns, name))
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return URIRef(self._ns[name])
+
+
+DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD = (_Terms(ns) for ns in (_DCTERMS, _PROV, _RDF, _RDFS, _SDO, _SKOS, _XSD))
+ELI, OA, PKG, PKGT = (_Terms(ns) for ns in (_ELI, _OA, _PKG, _PKGT))
 
 __all__ = ["DEFAULT_BASE", "Iris", "Triple", "document_triples", "registry_triples", "doc_slug"]
 
@@ -123,10 +154,27 @@ class Iris:
         return None
 
 
+# Literals are memoised where they recur (labels, dates, offsets, counts): an rdflib
+# Literal costs several microseconds to make.
+
+
+@lru_cache(maxsize=100_000)
 def _ru(text: str) -> Literal:
     return Literal(" ".join(text.split()), lang="ru")
 
 
+@lru_cache(maxsize=100_000)
+def _int(n: int) -> Literal:
+    return Literal(n, datatype=XSD.integer)
+
+
+@lru_cache(maxsize=10_000)
+def _plain(text: str) -> Literal:
+    """A plain literal from a small vocabulary (formats, levels, event types)."""
+    return Literal(text)
+
+
+@lru_cache(maxsize=20_000)
 def _date(value: str | None) -> Literal | None:
     if not value:
         return None
@@ -179,8 +227,8 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
     if doc.get("path"):
         add((d, PKG.sourcePath, Literal(str(doc["path"]))))
     add((d, DCTERMS.title, _ru(meta.get("title") or str(doc["document"]))))
-    add((d, DCTERMS.format, Literal(str(doc.get("media_type") or "text/plain"))))
-    add((d, DCTERMS.language, Literal("ru")))
+    add((d, DCTERMS.format, _plain(str(doc.get("media_type") or "text/plain"))))
+    add((d, DCTERMS.language, _plain("ru")))
     add((d, PKG.contentHash, Literal(content_hash)))
     date = _date(meta.get("date_start"))
     if date is not None:
@@ -207,7 +255,7 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
         add((ev, RDF.type, SDO.Event))
         add((ev, SDO.name, _ru(meta.get("title") or meta.get("event_type") or str(doc["document"]))))
         if meta.get("event_type"):
-            add((ev, PKG.eventType, Literal(str(meta["event_type"]))))
+            add((ev, PKG.eventType, _plain(str(meta["event_type"]))))
         for prop, key in ((SDO.startDate, "date_start"), (SDO.endDate, "date_end")):
             value = _date(meta.get(key))
             if value is not None:
@@ -215,7 +263,7 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
         if muni is not None or region is not None:
             add((ev, SDO.location, muni if muni is not None else region))  # type: ignore[arg-type]
         if meta.get("participants") is not None:
-            add((ev, PKG.participantCount, Literal(int(meta["participants"]))))
+            add((ev, PKG.participantCount, _int(int(meta["participants"]))))
         if meta.get("participants_text"):
             add((ev, PKG.participantsText, Literal(str(meta["participants_text"]))))
 
@@ -234,7 +282,7 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
             add((d, PKG.citation, citation))
             add((citation, RDF.type, PKG.Citation))
             add((citation, PKG.cited, entity))
-            add((citation, PKG.mentionCount, Literal(len(ref.get("mentions") or ()))))
+            add((citation, PKG.mentionCount, _int(len(ref.get("mentions") or ()))))
         body = entity if entity is not None else (PKGT[str(subtype)] if subtype else PKGT[kind])
         levels = [str(x) for x in ref.get("level_in_text") or ()]
         for m in ref.get("mentions") or ():
@@ -250,7 +298,7 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
             add((ann, OA.hasBody, body))
             add((ann, OA.hasTarget, target))
             for lv in levels:
-                add((ann, PKG.levelInText, Literal(lv)))
+                add((ann, PKG.levelInText, _plain(lv)))
             add((target, RDF.type, OA.SpecificResource))
             add((target, OA.hasSource, d))
             add((target, OA.hasSelector, pos))
@@ -258,8 +306,8 @@ def document_triples(doc: Mapping[str, Any], text: str, content_hash: str, iris:
             add((pos, RDF.type, OA.TextPositionSelector))
             # xsd:integer, not Web Annotation's xsd:nonNegativeInteger: Oxigraph stores the
             # latter as the former, and both backends must give the same graph.
-            add((pos, OA.start, Literal(start, datatype=XSD.integer)))
-            add((pos, OA.end, Literal(end, datatype=XSD.integer)))
+            add((pos, OA.start, _int(start)))
+            add((pos, OA.end, _int(end)))
             add((quote_, RDF.type, OA.TextQuoteSelector))
             add((quote_, OA.exact, Literal(str(m["text"]))))
             add((quote_, OA.prefix, Literal(text[max(0, start - QUOTE_CONTEXT):start])))
@@ -292,7 +340,27 @@ def _place(iri: URIRef, name: str) -> list[Triple]:
             (iri, SKOS.prefLabel, _ru(name)), (iri, SDO.name, _ru(name))]
 
 
-def _entity(e: URIRef, ref: Mapping[str, Any], iris: Iris, region: str | None) -> Iterator[Triple]:
+_ENTITY_FIELDS = ("kind", "subtype", "key", "label", "number", "date", "title", "issuer", "municipality")
+
+
+def _entity(e: URIRef, ref: Mapping[str, Any], iris: Iris, region: str | None) -> tuple[Triple, ...]:
+    """The description of a cited entity (memoised: popular entities are cited by thousands
+    of documents, with the same reference fields)."""
+    fields = tuple(ref.get(f) for f in _ENTITY_FIELDS)
+    aliases = tuple(str(a) for a in ref.get("aliases") or ())
+    try:
+        return _entity_cached(e, fields, aliases, iris, region if ref.get("municipality") else None)
+    except TypeError:  # a field that is not hashable: not memoised
+        return tuple(_entity_triples(e, ref, iris, region))
+
+
+@lru_cache(maxsize=50_000)
+def _entity_cached(e: URIRef, fields: tuple[Any, ...], aliases: tuple[str, ...], iris: Iris,
+                   region: str | None) -> tuple[Triple, ...]:
+    return tuple(_entity_triples(e, dict(zip(_ENTITY_FIELDS, fields, strict=True), aliases=aliases), iris, region))
+
+
+def _entity_triples(e: URIRef, ref: Mapping[str, Any], iris: Iris, region: str | None) -> Iterator[Triple]:
     kind, subtype = str(ref["kind"]), ref.get("subtype")
     yield e, RDF.type, _KIND_CLASS[kind]
     yield e, RDF.type, _KIND_STANDARD_CLASS[kind]
