@@ -1515,7 +1515,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 - the run, step by
     if args.baseline:
         prev = json.loads(args.baseline.read_text(encoding="utf-8"))
         r["baseline"] = {"date": prev.get("date"), "commit": (prev.get("machine") or {}).get("git_commit"),
-                         "file": str(args.baseline), "build": prev.get("build", {})}
+                         "build": prev.get("build", {})}
     m = r["machine"]
     log(f"{m['nproc']} CPUs ({m['cpu_model']}), load average {r['loadavg_start']:.1f}, "
         f"pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}")

@@ -319,7 +319,11 @@ class Store:
             lines = nt.quad_lines(triples, graph)
             for g, ts in extra.items():
                 lines += nt.quad_lines(ts, g)
-            self._ox.load("".join(lines).encode("utf-8"), ox.RdfFormat.N_QUADS)  # one transaction
+            text = "".join(lines)
+            del lines  # peak memory: the lines, the text and the bytes are not all held at once
+            data = text.encode("utf-8")
+            del text
+            self._ox.load(data, ox.RdfFormat.N_QUADS)  # one transaction
             return
         gt = nt(graph)
         parts = [f"DROP SILENT GRAPH {gt} ;\nINSERT DATA {{ GRAPH {gt} {{\n", *nt.triple_lines(triples), "}\n"]
