@@ -24,11 +24,12 @@ empty string) the pattern is compiled as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["compile", "first_chars"]
+__all__ = ["Anchored", "compile", "first_chars"]
 
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
@@ -110,3 +111,43 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mi
         return re.compile(pattern, flags)  # global inline flags must stay first
     guard = first_chars(pattern, flags)
     return re.compile(pattern if guard is None else f"(?={guard}){pattern}", flags)
+
+
+class Anchored:
+    """A pattern scanned from the places where a word it always contains occurs.
+
+    The first-character guard does not help a pattern that may begin with any capitalised
+    word («Городской Думы», «майского указа 2018 года») or with a common letter (the
+    «средней общеобразовательной школы № 5» of a numbered institution): the engine tries
+    it at most positions of the text. When every match contains a rare *anchor* («дум»,
+    «указ», «№»), it is enough to look near each anchor: :meth:`finditer` searches the
+    window from ``back`` characters before an anchor to ``ahead`` characters after it, and
+    re-matches what it finds on the whole text, so lookarounds and greedy tails see the
+    real neighbours. The matches are those of ``pattern.finditer(text)`` as long as no
+    match begins more than ``back`` characters before its anchor or runs on more than
+    ``ahead`` after it (``tests/test_rx.py`` checks this on the corpora).
+
+    >>> a = Anchored(re.compile(r"(?<![\\w-])[А-ЯЁ][а-яё]+ск\\w*\\s+Дум\\w*"), re.compile("Дум"))
+    >>> [m.group(0) for m in a.finditer("Решение Городской Думы и Думы, Уральской  Думе.")]
+    ['Городской Думы', 'Уральской  Думе']
+    """
+
+    def __init__(self, pattern: re.Pattern[str], anchor: re.Pattern[str], back: int = 128,
+                 ahead: int = 512) -> None:
+        self.pattern = pattern
+        self.anchor = anchor
+        self.back = back
+        self.ahead = ahead
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pos, n = 0, len(text)
+        search, match = self.pattern.search, self.pattern.match
+        for a in self.anchor.finditer(text):
+            i = a.start()
+            if i < pos:
+                continue
+            found = search(text, max(pos, i - self.back), min(n, i + self.ahead))
+            if found is None or (m := match(text, found.start())) is None:
+                continue
+            yield m
+            pos = max(m.end(), m.start() + 1)

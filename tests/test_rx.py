@@ -63,6 +63,36 @@ def test_guard_keeps_matches(name: str, guarded: re.Pattern[str], plain: re.Patt
         assert got == want, name
 
 
+def anchored_scans() -> list[tuple[str, rx.Anchored]]:
+    return [(f"{name.rsplit('.', 1)[-1]}.{attr}", value) for name in MODULES
+            for attr, value in vars(importlib.import_module(name)).items() if isinstance(value, rx.Anchored)]
+
+
+#: Texts where the anchored patterns match, in forms the corpora may not have.
+ANCHOR_CASES = (
+    "Решение Городской Думы г. Дзержинска, Совета депутатов Иволгинского муниципального района "
+    "и Законодательного Собрания Иркутской области; Дума города Сочи; совет депутатов.",
+    "майского указа 2018 года и Майский Указ Президента РФ 2024 г.; свежий указ 2020; УКАЗ № 5",
+    "МБОУ СОШ №5, средней общеобразовательной школы № 12 «Лидер» имени А.С. Пушкина, д/с №3, "
+    "гимназии№ 1, лицея № 2 и школы-интерната № 4; № 6; детский сад № 7 комбинированного вида",
+)
+
+
+def test_the_package_uses_anchors() -> None:
+    assert len(anchored_scans()) >= 3
+
+
+@pytest.mark.parametrize(("name", "scan"), anchored_scans(), ids=lambda x: x if isinstance(x, str) else "")
+def test_anchor_keeps_matches(name: str, scan: rx.Anchored) -> None:
+    found = 0
+    for text in [*texts(), *ANCHOR_CASES]:
+        got = [(m.span(), m.groupdict()) for m in scan.finditer(text)]
+        want = [(m.span(), m.groupdict()) for m in scan.pattern.finditer(text)]
+        assert got == want, name
+        found += len(want)
+    assert found, f"{name} matched nothing: the comparison proves nothing"
+
+
 @pytest.mark.parametrize(("pattern", "flags", "expected"), [
     (r"(?:от\s+)?(?P<d>\d{1,2})\.", 0, r"[\dо]"),               # optional prefix: both starts
     (r"(?<![\w-])(?:Указ|закон)\w*", re.IGNORECASE, "[Уз]"),

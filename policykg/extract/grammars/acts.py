@@ -67,6 +67,9 @@ _NICKNAME = rx.compile(
     r"(?<![\w-])(?P<adj>[а-яё]+(?:ий|ого|ому|им|ом|ие|их|ого))\s+(?P<type>указ\w*)"
     r"(?:\s+Президента\s+(?:РФ|России|Российской\s+Федерации))?\s+(?P<year>(?:19|20)\d{2})(?:\s*(?:года|г\.|г(?![\w-])))?",
     _I)
+#: Every nickname match contains «указ»: scanning for the adjective would try every word.
+#: Window: one adjective before it, «указа Президента Российской Федерации 2018 года» after.
+_NICKNAMES = rx.Anchored(_NICKNAME, rx.compile(r"указ", _I), back=64, ahead=96)
 
 
 @lru_cache(maxsize=1)
@@ -241,7 +244,7 @@ def find(text: str) -> list[Candidate]:
         from policykg.morph import lemma
 
         table = nicknames()
-        for m in _NICKNAME.finditer(text):
+        for m in _NICKNAMES.finditer(text):
             act = table.get((lemma(m.group("adj")), int(m.group("year"))))
             if act is not None:
                 out.append(Candidate(m.start(), m.end(), "act", act["subtype"], "act.nickname",

@@ -76,6 +76,9 @@ _TAIL_HONOR = rx.compile(rf"\s?{HONORIFIC}")
 _INSTITUTION = rx.compile(
     rf"(?<![\w«/-])(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
     rf"(?:\s?(?P<name>«[^«»\n]{{2,60}}»))?(?:\s?{HONORIFIC})?", re.IGNORECASE)
+#: Every institution has its «№»: the window holds a type before it («средней
+#: общеобразовательной школы») and the number, a quoted name and an honorific after it.
+_INSTITUTIONS = rx.Anchored(_INSTITUTION, re.compile("№"), back=96, ahead=160)
 
 EDU_BODY = (
     r"(?:управлени|отдел|комитет|департамент|министерств)\w*\s+"
@@ -107,7 +110,9 @@ _COUNCIL = rx.compile(
     rf"|Совет\w*\s+депутатов(?:\s+(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|поселения))?"
     rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?)",
     re.IGNORECASE)
-_COUNCIL_HINT = re.compile(r"дум|совет|собрани", re.IGNORECASE)
+#: Every council names a Дума, a Совет or a Собрание: an adjective before it («Городской»),
+#: a place or «депутатов … муниципального района» after it.
+_COUNCILS = rx.Anchored(_COUNCIL, rx.compile(r"дум|совет|собрани", re.IGNORECASE), back=64, ahead=200)
 _TERRITORIAL = rx.compile(
     rf"(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
     rf"\s+по\s+(?:(?:[{_UP}][\w-]+(?:ой|ому)\s+(?:области|краю))|Республике\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?(?:\s\([{_UP}]\w+\))?|г(?:ороду|\.)\s?[{_UP}][\w-]+)")
@@ -136,6 +141,8 @@ _SUBTYPE_WORDS: tuple[tuple[str, str], ...] = (
     (r"музей|библиотек|ЦБС|культуры|\bДК\b|дом культуры", "cultural"),
 )
 
+_SUBTYPE_RES = tuple((re.compile(p, re.IGNORECASE), s) for p, s in _SUBTYPE_WORDS)
+
 
 def institution_subtype(name: str, default: str) -> str:
     """Subtype from the words of a name, else ``default`` (the legal form's).
@@ -143,8 +150,8 @@ def institution_subtype(name: str, default: str) -> str:
     >>> institution_subtype("ЦРР-д/с № 18", "school"), institution_subtype("СОШ № 3", "other_organisation")
     ('kindergarten', 'school')
     """
-    for pattern, subtype in _SUBTYPE_WORDS:
-        if re.search(pattern, name, re.IGNORECASE):
+    for pattern, subtype in _SUBTYPE_RES:
+        if pattern.search(name):
             return subtype
     return default
 
@@ -268,7 +275,7 @@ def find(text: str) -> list[Candidate]:
     The numbered institution inside the legal-form span is settled by the overlap filter.
     """
     out = _with_form(text) + _spelled_forms(text)
-    for m in _INSTITUTION.finditer(text):
+    for m in _INSTITUTIONS.finditer(text):
         name = m.group(0)
         out.append(Candidate(m.start(), m.end(), "organisation", institution_subtype(name, "school"),
                              "org.numbered", attrs={"name": name, "number": _number(name)}, priority=2))
@@ -293,9 +300,7 @@ def find(text: str) -> list[Candidate]:
     for m in _TERRITORIAL.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
-    # Every council names a Дума, a Совет or a Собрание: most documents have none, and the
-    # council pattern must otherwise try every capitalised word.
-    for m in (_COUNCIL.finditer(text) if _COUNCIL_HINT.search(text) else ()):
+    for m in _COUNCILS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
                              attrs={"name": m.group(0)}, priority=1))
     named = list(_NAMED.finditer(text))
