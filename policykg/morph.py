@@ -7,13 +7,14 @@ process (it loads the dictionaries, ~15 MB, in ~0.3 s).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pymorphy3
 
-__all__ = ["inflect_phrase", "lemma", "morph"]
+__all__ = ["inflect_phrase", "lemma", "morph", "recase"]
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,93 @@ def lemma(word: str) -> str:
     if sep and head and not any("а" <= c <= "я" or c == "ё" for c in head):
         return f"{head}-{lemma(tail)}"  # «IT-куба» → «it-куб»
     return morph().parse(low)[0].normal_form.replace("ё", "е")
+
+
+_PROPER = {"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"}
+
+
+def recase(phrase: str, spellings: tuple[str, ...] = ()) -> str:
+    """An upper-case heading in ordinary case: «ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА» →
+    «Городская Дума города Дзержинска».
+
+    A word keeps the case it has in ``spellings`` (other mentions of the same thing, e.g.
+    «Городская Дума»); otherwise the first word, proper names (pymorphy3's Geox, Name,
+    Surn, Orgn…), words it does not know («Барабинского») and the adjective of a place
+    («Иркутской области») are capitalised, short words it does not know stay upper-case
+    (abbreviations), and the rest is lower-cased. Text that is not all upper-case is
+    returned as it is.
+
+    >>> recase("ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА", ("Городская Дума",))
+    'Городская Дума города Дзержинска'
+    >>> recase("УПРАВЛЕНИЕ ОБРАЗОВАНИЯ АДМИНИСТРАЦИИ МО «ИВОЛГИНСКИЙ РАЙОН»")
+    'Управление образования администрации МО «Иволгинский район»'
+    >>> recase("ОТДЕЛ ОБРАЗОВАНИЯ БАРАБИНСКОГО МУНИЦИПАЛЬНОГО РАЙОНА", ("отдел образования",))
+    'Отдел образования Барабинского муниципального района'
+    >>> recase("МИНИСТЕРСТВО ОБРАЗОВАНИЯ РОССИЙСКОЙ ФЕДЕРАЦИИ И ГОРОДА УСТЬ-ИЛИМСКА")
+    'Министерство образования Российской Федерации и города Усть-Илимска'
+    """
+    if not phrase.isupper():
+        return phrase
+    known: dict[str, str] = {}
+    for other in spellings:
+        if not other.isupper():
+            for w in re.findall(r"\w+(?:-\w+)*", other):
+                known.setdefault(w.lower(), w)
+    analyser = morph()
+
+    def one(part: str, capital: bool) -> tuple[str, bool]:
+        """(the part recased, whether it is a proper name)."""
+        low = part.lower()
+        if not part.isalpha():
+            return part, False
+        parse = analyser.parse(low)[0]
+        known_word = analyser.word_is_known(low)
+        if len(part) <= 5 and (not known_word or "Abbr" in parse.tag):
+            return part, True
+        if not known_word or low in _ALWAYS_CAPITAL or _PROPER & set(parse.tag.grammemes):
+            return low[:1].upper() + low[1:], True
+        return (low[:1].upper() + low[1:] if capital else low), False
+
+    out: list[str] = []
+    first = True
+    quote_start = False
+    tokens = re.split(r"(\w+(?:-\w+)*)", phrase)
+    for n, token in enumerate(tokens):
+        if not token or not token[0].isalnum():
+            out.append(token)
+            quote_start = quote_start or "«" in token
+            continue
+        low = token.lower()
+        if low in known and not first:
+            word = known[low]
+        elif len(token) == 1 and tokens[n + 1].startswith("."):
+            word = token  # an initial: «А.С. Пушкина»
+        else:
+            parts = [one(p, (first or quote_start) and i == 0) for i, p in enumerate(token.split("-"))]
+            if len(parts) > 1 and any(proper and not p.isupper() for p, proper in parts):
+                parts = [(p[:1].upper() + p[1:].lower(), True) for p, _ in parts]  # «Усть-Илимска»
+            word = "-".join(p for p, _ in parts)
+        out.append(word)
+        first = quote_start = False
+    # «барабинского района», «иркутской области»: the adjective naming a place is a proper name
+    words = [i for i, t in enumerate(out) if t[:1].isalpha()]
+    for n, a in enumerate(words):
+        w = out[a]
+        if not w.islower() or w in _GENERIC_PLACE_ADJ:
+            continue
+        after = [lemma(out[b]) for b in words[n + 1:n + 3]]
+        follows = after[:1] if not after or out[words[n + 1]] not in _GENERIC_PLACE_ADJ else after[1:2]
+        if follows and follows[0] in _PLACE_NOUNS and "ADJF" in analyser.parse(w)[0].tag:
+            out[a] = w[:1].upper() + w[1:]
+    return "".join(out)
+
+
+_PLACE_NOUNS = frozenset("район округ область край поселение федерация".split())
+_ALWAYS_CAPITAL = frozenset("республика республики республике республику республикой федерации федерация "
+                            "дума думы думе думу думой".split())
+_GENERIC_PLACE_ADJ = frozenset(
+    "муниципального муниципальный муниципальной городского городской сельского сельский районного "
+    "районный автономного автономный национального национальный этого данного нашего".split())
 
 
 _DECLINABLE = {"NOUN", "ADJF", "PRTF", "NUMR"}

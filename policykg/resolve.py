@@ -22,7 +22,7 @@ from typing import Any
 from policykg.extract.registry import lemma_key, registry
 from policykg.gazetteer import gazetteer
 from policykg.models import Entity, Mention, Resolutions
-from policykg.morph import inflect_phrase, lemma, morph
+from policykg.morph import inflect_phrase, lemma, morph, recase
 from policykg.slug import slug
 
 __all__ = ["RESOLVERS", "known_acts", "resolve"]
@@ -347,7 +347,12 @@ def _inst_type(name: str, subtype: str | None) -> str:
 
 
 def _org_label(m: Mention) -> str:
-    s = re.sub(r"\s+", " ", str(m.attrs.get("clean") or m.text)).strip()
+    return _org_label_text(str(m.attrs.get("clean") or m.text))
+
+
+def _org_label_text(text: str) -> str:
+    s = re.sub(r"\s+", " ", text).strip()
+    s = re.sub(r"(?<=\w)№", " №", s)
     s = re.sub(r"№\s?(\d)", r"№ \1", s)
     s = s.lstrip("«")
     if s.count("«") > s.count("»"):
@@ -406,14 +411,25 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         if "label" in info:
             out.append((Entity(info["key"], "organisation", subtype, info["label"], {}), ms))
             continue
-        with_form = [m for m in ms if m.rule == "org.legal_form"]
-        pool = with_form or ms
+        full = [m for m in ms if _abbreviation_of(m) is None] or ms
+        with_form = [m for m in full if m.rule == "org.legal_form"]
+        pool = with_form or full
         best = max(pool, key=lambda m: (not str(m.attrs.get("clean", "")).isupper(), len(m.text)))
+        longer = _upper_extension(best, pool)
         if best.rule in ("org.legal_form",):
             label = _org_label(best)
+        elif longer is not None:
+            label = recase(" ".join(str(longer.attrs.get("clean") or longer.text).split()),
+                           tuple(str(m.attrs.get("clean") or m.text) for m in pool))
         else:
             label = _name_label(str(best.attrs.get("clean") or best.text))
-            label = re.sub(r"№\s?(\d)", r"№ \1", label)
+            label = re.sub(r"№\s?(\d)", r"№ \1", re.sub(r"(?<=\w)№", " №", label))
+            form = next((str(m.attrs["form"]) for m in ms if m.rule == "org.legal_form" and m.attrs.get("form")), None)
+            name = str(best.attrs.get("name") or "")
+            if best.rule == "org.spelled_form" and form and name.startswith("«"):
+                # «Муниципальному казенному учреждению «Информационно-методический центр»» (далее –
+                # МКУ «ИМЦ»): МКУ «Информационно-методический центр»
+                label = _org_label_text(f"{form} {name}")
         number = next((m.attrs.get("number") for m in ms if m.attrs.get("number")), None)
         local = subtype in _LOCAL_SUBTYPES or gk.startswith("body:") or best.rule in ("org.admin", "org.council")
         if local and _regional_body(label):
@@ -436,6 +452,20 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
 _OWN_NAME = re.compile(
     r"(?<![\w-])([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?(?:ая|ой|ую|ий|его|ого|ое|ом|ем|ей))\s+"
     r"(?:СОШ|ООШ|НОШ|ОШ|СШ|средн|основн|начальн|общеобразовательн|школ|гимнази|лице|детск|д/с)")
+
+
+_PLACE_LEMMAS = frozenset("город г район округ область край республика поселение образование мо го".split())
+
+
+def _upper_extension(best: Mention, pool: list[Mention]) -> Mention | None:
+    """An upper-case mention that says more than ``best`` and begins with its words
+    («ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА» beside «Городская Дума»), else None."""
+    words = lemma_key(str(best.attrs.get("clean") or best.text))
+    if _PLACE_LEMMAS & set(words):
+        return None  # it names its place already; the upper-case letterhead only adds the region
+    found = [m for m in pool if str(m.attrs.get("clean") or m.text).isupper()
+             and len(k := lemma_key(str(m.attrs.get("clean") or m.text))) > len(words) and k[:len(words)] == words]
+    return max(found, key=lambda m: len(m.text)) if found else None
 
 
 def _merge_generic_numbered(groups: dict[str, list[Mention]]) -> None:
@@ -472,39 +502,112 @@ def _merge_named_into_forms(groups: dict[str, list[Mention]]) -> None:
 
 
 _MINOR = frozenset("и в во по для с на при о об имени им".split())
+_ABBR = re.compile(r"[А-ЯЁA-Z][А-ЯЁа-яёA-Za-z]*[А-ЯЁA-Z](?:\s(?:и\s)?[А-ЯЁ]{2,4})*")
 
 
-def _initials(name: str) -> str:
-    inner = name.split("«", 1)[1] if "«" in name else name
-    words = re.findall(r"[А-ЯЁа-яёA-Za-z]+", inner.split("имени")[0])
-    return "".join(w[0] for w in words if w.lower() not in _MINOR).upper()
+def abbreviates(abbr: str, name: str) -> bool:
+    """``abbr`` is made of the first letters (or first two or three) of the words of ``name``.
+
+    Each word in turn gives its first one to three letters; «и» may give its letter or none;
+    the words after the last one abbreviated may be left out («ККИПК» of «Красноярский краевой
+    институт повышения квалификации и профессиональной переподготовки…»). Hyphenated words
+    count as two.
+
+    >>> abbreviates("УрГПУ", "Уральского государственного педагогического университета")
+    True
+    >>> abbreviates("ИМЦ", "Информационно-методический центр Барабинского района")
+    True
+    >>> abbreviates("СКИРО ПК и ПРО", "Ставропольский краевой институт развития образования, "
+    ...             "повышения квалификации и переподготовки работников образования")
+    True
+    >>> abbreviates("ЦДТ", "Центр детского творчества"), abbreviates("ЦДТ", "Центр развития творчества")
+    (True, False)
+    """
+    letters = re.sub(r"[^А-ЯЁа-яёA-Za-z]", "", abbr).upper()
+    words = [w.upper() for w in re.findall(r"[А-ЯЁа-яёA-Za-z]+", name)]
+    if len(letters) < 3 or not words:
+        return False
+
+    def match(i: int, j: int) -> bool:
+        if i == len(letters):
+            return j >= 2
+        if j == len(words):
+            return False
+        w = words[j]
+        if w.lower() in _MINOR and match(i, j + 1):
+            return True
+        return any(letters[i:i + k] == w[:k] and match(i + k, j + 1) for k in range(1, min(3, len(w)) + 1))
+
+    return match(0, 0)
+
+
+def _abbreviation_of(m: Mention) -> str | None:
+    """The abbreviation a mention names its organisation by: «ИРО», «ГАОУ ДПО СО «ИРО»», «МКУ «ИМЦ»»."""
+    if m.rule == "org.abbreviation":
+        return m.text
+    if m.rule == "org.legal_form":
+        q = re.fullmatch(r"(?:[А-ЯЁ]{1,4}\s?)?«([^«»]+)»?", str(m.attrs.get("name") or "").strip())
+        if q and _ABBR.fullmatch(q.group(1)) and sum(c.isupper() for c in q.group(1)) >= 2:
+            return q.group(1)
+    return None
+
+
+def _full_name(m: Mention) -> str:
+    """The words an abbreviation would stand for: the quoted name, else the whole name."""
+    name = str(m.attrs.get("name") or m.attrs.get("clean") or m.text)
+    q = re.search(r"«(.+?)»?$", name)
+    return q.group(1) if q else name
 
 
 def _merge_abbreviations(groups: dict[str, list[Mention]]) -> None:
-    """«ИРО», «АИРО» join the institute whose name they abbreviate, when one does."""
-    for gk in [k for k in groups if k.startswith("other:org.abbreviation:")]:
-        abbr = groups[gk][0].text.upper()
+    """«ИРО», «УрГПУ», «МКУ «ИМЦ»» join the organisation whose name they abbreviate, when
+    exactly one organisation of the document has such a name."""
+    for gk in list(groups):
+        ms = groups.get(gk)
+        if not ms:
+            continue
+        abbrs = {a for m in ms if (a := _abbreviation_of(m))}
+        if not abbrs or any(_abbreviation_of(m) is None for m in ms):
+            continue  # a group with a full name is a target, not an abbreviation
         targets = set()
-        for other, ms in groups.items():
-            if other == gk or other.startswith("other:org.abbreviation:"):
+        for other, oms in groups.items():
+            if other == gk:
                 continue
-            for m in ms:
-                ini = _initials(str(m.attrs.get("name") or m.text))
-                if len(ini) >= 2 and (abbr == ini or abbr.endswith(ini) and len(abbr) - len(ini) <= 2
-                                      or f"«{abbr}»" in m.text.upper()):
+            for m in oms:
+                if _abbreviation_of(m) is not None:
+                    continue
+                full = _full_name(m)
+                if any(abbreviates(a, full) or f"«{a.upper()}»" in m.text.upper() for a in abbrs):
                     targets.add(other)
         if len(targets) == 1:
             groups[targets.pop()].extend(groups.pop(gk))
 
 
 def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[str, Any]]) -> None:
-    bodies = [k for k in groups if k.startswith("body:")]
-    for gk in bodies:
+    """A body named without its place joins the one body of the document it can be.
+
+    «Управлением образования» joins «Управление образования администрации …», or, when the
+    document has no such body, the one institution whose quoted name begins with those words
+    («МКУ «Управление образования Исполнительного комитета … района»»); a bare «Городская
+    Дума» joins the one «Городская Дума города …».
+    """
+    for gk in [k for k in groups if k.startswith("body:")]:
         if meta[gk].get("place") or gk not in groups:
             continue
         head = meta[gk]["body"]
         targets = [k for k in groups if k != gk and k.startswith(f"body:{head}:")]
+        if not targets:
+            words = tuple(head.split())
+            targets = [k for k, ms in groups.items() if k != gk and any(
+                m.rule in ("org.legal_form", "org.spelled_form")
+                and lemma_key(_full_name(m))[:len(words)] == words for m in ms)]
         if len(targets) == 1:
+            groups[targets[0]].extend(groups.pop(gk))
+    prefix = "other:org.council:"
+    for gk in [k for k in groups if k.startswith(prefix)]:
+        words = gk[len(prefix):]
+        targets = [k for k in groups if k != gk and k.startswith(prefix + words + " ")]
+        if gk in groups and len(targets) == 1:
             groups[targets[0]].extend(groups.pop(gk))
 
 

@@ -74,7 +74,7 @@ _AFTER_FORM = rx.compile(
 _TAIL_PLACE = rx.compile(rf"\s(?:города|г\.|села|с\.|поселка|пос\.|п\.|деревни|д\.|ст\.)\s?[{_UP}][\w-]+")
 _TAIL_HONOR = rx.compile(rf"\s?{HONORIFIC}")
 _INSTITUTION = rx.compile(
-    rf"(?<![\w«/-])(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
+    rf"(?<![\w/-])(?P<type>{TYPE_ABBR}|{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
     rf"(?:\s?(?P<name>«[^«»\n]{{2,60}}»))?(?:\s?{HONORIFIC})?", re.IGNORECASE)
 #: Every institution has its «№»: the window holds a type before it («средней
 #: общеобразовательной школы») and the number, a quoted name and an honorific after it.
@@ -277,7 +277,10 @@ def find(text: str) -> list[Candidate]:
     out = _with_form(text) + _spelled_forms(text)
     for m in _INSTITUTIONS.finditer(text):
         name = m.group(0)
-        out.append(Candidate(m.start(), m.end(), "organisation", institution_subtype(name, "school"),
+        start, end = m.start(), m.end()
+        if start and text[start - 1] == "«" and text[end:end + 1] == "»":
+            start, end = start - 1, end + 1  # «СОШ №5» on its own (gold README rule 8)
+        out.append(Candidate(start, end, "organisation", institution_subtype(name, "school"),
                              "org.numbered", attrs={"name": name, "number": _number(name)}, priority=2))
     for m in _BODY.finditer(text):
         head = m.group("head")
