@@ -605,8 +605,8 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
             groups[targets[0]].extend(groups.pop(gk))
     prefix = "other:org.council:"
     for gk in [k for k in groups if k.startswith(prefix)]:
-        words = gk[len(prefix):]
-        targets = [k for k in groups if k != gk and k.startswith(prefix + words + " ")]
+        council = gk[len(prefix):]
+        targets = [k for k in groups if k != gk and k.startswith(prefix + council + " ")]
         if gk in groups and len(targets) == 1:
             groups[targets[0]].extend(groups.pop(gk))
 
