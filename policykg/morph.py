@@ -54,11 +54,11 @@ def recase(phrase: str, spellings: tuple[str, ...] = ()) -> str:
     «Городская Дума»); otherwise the first word, proper names (pymorphy3's Geox, Name,
     Surn, Orgn…), words it does not know («Барабинского») and the adjective of a place
     («Иркутской области») are capitalised, short words it does not know stay upper-case
-    (abbreviations), and the rest is lower-cased. Text that is not all upper-case is
-    returned as it is.
+    (abbreviations), and the rest is lower-cased. Words not in upper case keep their case;
+    text without an upper-case word is returned as it is.
 
-    >>> recase("ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА", ("Городская Дума",))
-    'Городская Дума города Дзержинска'
+    >>> recase("ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА Нижегородской области", ("Городская Дума",))
+    'Городская Дума города Дзержинска Нижегородской области'
     >>> recase("УПРАВЛЕНИЕ ОБРАЗОВАНИЯ АДМИНИСТРАЦИИ МО «ИВОЛГИНСКИЙ РАЙОН»")
     'Управление образования администрации МО «Иволгинский район»'
     >>> recase("ОТДЕЛ ОБРАЗОВАНИЯ БАРАБИНСКОГО МУНИЦИПАЛЬНОГО РАЙОНА", ("отдел образования",))
@@ -66,12 +66,12 @@ def recase(phrase: str, spellings: tuple[str, ...] = ()) -> str:
     >>> recase("МИНИСТЕРСТВО ОБРАЗОВАНИЯ РОССИЙСКОЙ ФЕДЕРАЦИИ И ГОРОДА УСТЬ-ИЛИМСКА")
     'Министерство образования Российской Федерации и города Усть-Илимска'
     """
-    if not phrase.isupper():
+    if not any(len(w) > 3 and w.isupper() for w in re.findall(r"\w+", phrase)):
         return phrase
     known: dict[str, str] = {}
     for other in spellings:
-        if not other.isupper():
-            for w in re.findall(r"\w+(?:-\w+)*", other):
+        for w in re.findall(r"\w+(?:-\w+)*", other):
+            if not w.isupper():
                 known.setdefault(w.lower(), w)
     analyser = morph()
 
@@ -98,7 +98,9 @@ def recase(phrase: str, spellings: tuple[str, ...] = ()) -> str:
             quote_start = quote_start or "«" in token
             continue
         low = token.lower()
-        if low in known and not first:
+        if not token.isupper():
+            word = token  # «… ДЗЕРЖИНСКА Нижегородской области»: only the upper-case words change
+        elif low in known and not first:
             word = known[low]
         elif len(token) == 1 and tokens[n + 1].startswith("."):
             word = token  # an initial: «А.С. Пушкина»

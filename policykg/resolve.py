@@ -246,12 +246,22 @@ def resolve_standards(mentions: list[Mention], ctx: Context) -> list[tuple[Entit
 # --- projects -------------------------------------------------------------------------
 
 def _name_label(name: str) -> str:
+    """The nominative label of a name: «Тихоокеанского государственного университета» →
+    «Тихоокеанский государственный университет»; abbreviations are kept as written.
+
+    >>> _name_label("ПетрГУ"), _name_label("администрации МО «Иволгинский район»")
+    ('ПетрГУ', 'Администрация МО «Иволгинский район»')
+    """
     name = re.sub(r"\s+", " ", name.strip(" «»"))
     first = name.split(" ", 1)[0]
+    if " " not in name and any(c.isupper() for c in name[1:]):
+        return name  # «ПетрГУ», «ЛОИРО»: an abbreviation does not decline
     if "-" in first and any(p.tag.case == "nomn" for p in morph().parse(first.split("-")[0].lower())):
         label = name  # «Школа-школе»: a nominative head with a fixed tail
     else:
         label = inflect_phrase(name)
+    if label.count("«") > label.count("»"):
+        label += "»" * (label.count("«") - label.count("»"))
     return label[:1].upper() + label[1:]
 
 
@@ -323,6 +333,30 @@ _TYPE_CANON = (
 _LOCAL_SUBTYPES = {"school", "kindergarten", "additional_education", "cultural"}
 
 
+_MUNI_WORDS = re.compile(r"(?<![\w-])(?:(?i:город\w*|г\.|район\w*|округ\w*|поселени\w*|муниципальн\w*)|МО|ГО)(?![\w-])")
+
+
+def without_region(name: str) -> str:
+    """A municipal name without the region after it: the place already says where it is.
+
+    >>> without_region("Управление образования администрации Барабинского района Новосибирской области")
+    'Управление образования администрации Барабинского района'
+    >>> without_region("МКУ «Отдел образования» муниципального района Белорецкий район РБ")
+    'МКУ «Отдел образования» муниципального района Белорецкий район'
+    >>> without_region("ГБОУ ДПО «Институт развития образования» Краснодарского края")  # no place: kept
+    'ГБОУ ДПО «Институт развития образования» Краснодарского края'
+    """
+    words = name.split()
+    if len(words) > 2 and re.fullmatch(r"Р[А-ЯЁ]{1,2}(?:\([А-ЯЁ]\))?", words[-1]) and \
+            _MUNI_WORDS.search(" ".join(words[:-1])):
+        return " ".join(words[:-1])
+    gaz = gazetteer()
+    for n in range(min(len(words) - 1, gaz.max_region_len), 1, -1):
+        if gaz.region(" ".join(words[-n:])) is not None and _MUNI_WORDS.search(" ".join(words[:-n])):
+            return " ".join(words[:-n])
+    return name
+
+
 def _regional_body(label: str) -> bool:
     """A body named after a subject of the Federation (its name ends with the region).
 
@@ -373,6 +407,10 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         if not key and m.rule in ("org.named", "org.council", "org.admin", "org.edu_body"):
             e = reg.lookup(inflect_phrase(str(m.attrs.get("clean") or m.text)))
             key = e.key if e is not None else None
+        elif not key and m.rule in ("org.legal_form", "org.spelled_form") and not m.attrs.get("number"):
+            # ФГАОУ ДПО «Академия Минпросвещения России» is the registry's academy
+            e = reg.lookup(_full_name(m))
+            key = e.key if e is not None and e.kind == "organisation" else None
         if key:
             entry = reg.entries[str(key)]
             groups[entry.key].append(m)
@@ -387,21 +425,21 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
                 if own:  # «Квитокская СОШ № 1» and «Хомутовская СОШ № 1» are two schools
                     gk += ":" + lemma(own.group(1).lower())
             else:
-                gk = "name:" + " ".join(lemma_key(name))
+                gk = "name:" + " ".join(lemma_key(without_region(name)))
             groups[gk].append(m)
             meta.setdefault(gk, {"subtype": m.subtype, "number": number})
         elif m.rule == "org.edu_body":
             place = m.attrs.get("place")
             head = " ".join(lemma_key(str(m.attrs.get("head") or "")))
-            gk = f"body:{head}:{' '.join(lemma_key(str(place))) if place else ''}"
+            gk = f"body:{head}:{' '.join(lemma_key(without_region(str(place)))) if place else ''}"
             groups[gk].append(m)
             meta.setdefault(gk, {"subtype": "government_body", "body": head, "place": bool(place)})
         else:
-            gk = f"other:{m.rule}:" + " ".join(lemma_key(str(m.attrs.get("clean") or m.text)))
+            gk = f"other:{m.rule}:" + " ".join(lemma_key(without_region(str(m.attrs.get("clean") or m.text))))
             groups[gk].append(m)
             meta.setdefault(gk, {"subtype": m.subtype})
     _merge_generic_numbered(groups)
-    _merge_bare_bodies(groups, meta)
+    _merge_bare_bodies(groups, meta, muni)
     _merge_named_into_forms(groups)
     _merge_abbreviations(groups)
     out = []
@@ -422,7 +460,8 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             label = recase(" ".join(str(longer.attrs.get("clean") or longer.text).split()),
                            tuple(str(m.attrs.get("clean") or m.text) for m in pool))
         else:
-            label = _name_label(str(best.attrs.get("clean") or best.text))
+            label = _name_label(recase(" ".join(str(best.attrs.get("clean") or best.text).split()),
+                                       tuple(str(m.attrs.get("clean") or m.text) for m in pool)))
             label = re.sub(r"№\s?(\d)", r"№ \1", re.sub(r"(?<=\w)№", " №", label))
             form = next((str(m.attrs["form"]) for m in ms if m.rule == "org.legal_form" and m.attrs.get("form")), None)
             name = str(best.attrs.get("name") or "")
@@ -430,6 +469,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
                 # «Муниципальному казенному учреждению «Информационно-методический центр»» (далее –
                 # МКУ «ИМЦ»): МКУ «Информационно-методический центр»
                 label = _org_label_text(f"{form} {name}")
+        label = without_region(label)
         number = next((m.attrs.get("number") for m in ms if m.attrs.get("number")), None)
         local = subtype in _LOCAL_SUBTYPES or gk.startswith("body:") or best.rule in ("org.admin", "org.council")
         if local and _regional_body(label):
@@ -457,13 +497,17 @@ _OWN_NAME = re.compile(
 _PLACE_LEMMAS = frozenset("город г район округ область край республика поселение образование мо го".split())
 
 
+def _has_upper_word(text: str) -> bool:
+    return any(len(w) > 3 and w.isupper() for w in re.findall(r"\w+", text))
+
+
 def _upper_extension(best: Mention, pool: list[Mention]) -> Mention | None:
     """An upper-case mention that says more than ``best`` and begins with its words
     («ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА» beside «Городская Дума»), else None."""
     words = lemma_key(str(best.attrs.get("clean") or best.text))
     if _PLACE_LEMMAS & set(words):
         return None  # it names its place already; the upper-case letterhead only adds the region
-    found = [m for m in pool if str(m.attrs.get("clean") or m.text).isupper()
+    found = [m for m in pool if _has_upper_word(str(m.attrs.get("clean") or m.text))
              and len(k := lemma_key(str(m.attrs.get("clean") or m.text))) > len(words) and k[:len(words)] == words]
     return max(found, key=lambda m: len(m.text)) if found else None
 
@@ -508,7 +552,7 @@ _ABBR = re.compile(r"[А-ЯЁA-Z][А-ЯЁа-яёA-Za-z]*[А-ЯЁA-Z](?:\s(?:и\s
 def abbreviates(abbr: str, name: str) -> bool:
     """``abbr`` is made of the first letters (or first two or three) of the words of ``name``.
 
-    Each word in turn gives its first one to three letters; «и» may give its letter or none;
+    Each word in turn gives its first one to four letters; «и» may give its letter or none;
     the words after the last one abbreviated may be left out («ККИПК» of «Красноярский краевой
     институт повышения квалификации и профессиональной переподготовки…»). Hyphenated words
     count as two.
@@ -522,23 +566,29 @@ def abbreviates(abbr: str, name: str) -> bool:
     True
     >>> abbreviates("ЦДТ", "Центр детского творчества"), abbreviates("ЦДТ", "Центр развития творчества")
     (True, False)
+    >>> abbreviates("ПетрГУ", "Петрозаводский государственный университет")
+    True
+    >>> abbreviates("БелГУ", "Белгородский государственный национальный исследовательский университет")
+    True
     """
     letters = re.sub(r"[^А-ЯЁа-яёA-Za-z]", "", abbr).upper()
     words = [w.upper() for w in re.findall(r"[А-ЯЁа-яёA-Za-z]+", name)]
     if len(letters) < 3 or not words:
         return False
 
-    def match(i: int, j: int) -> bool:
+    def match(i: int, j: int, skips: int) -> bool:
         if i == len(letters):
             return j >= 2
         if j == len(words):
             return False
         w = words[j]
-        if w.lower() in _MINOR and match(i, j + 1):
+        if (w.lower() in _MINOR or j and skips) and match(i, j + 1, skips - (w.lower() not in _MINOR)):
             return True
-        return any(letters[i:i + k] == w[:k] and match(i + k, j + 1) for k in range(1, min(3, len(w)) + 1))
+        return any(letters[i:i + k] == w[:k] and match(i + k, j + 1, skips) for k in range(1, min(4, len(w)) + 1))
 
-    return match(0, 0)
+    # Up to two words of a long name may be left out of it: «БелГУ» is the «Белгородский
+    # государственный национальный исследовательский университет».
+    return match(0, 0, 2 if len(words) >= 5 else 0)
 
 
 def _abbreviation_of(m: Mention) -> str | None:
@@ -583,10 +633,12 @@ def _merge_abbreviations(groups: dict[str, list[Mention]]) -> None:
             groups[targets.pop()].extend(groups.pop(gk))
 
 
-def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[str, Any]]) -> None:
+def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[str, Any]],
+                       municipality: str | None = None) -> None:
     """A body named without its place joins the one body of the document it can be.
 
-    «Управлением образования» joins «Управление образования администрации …», or, when the
+    «Управлением образования» joins «Управление образования администрации …» (of the
+    document's municipality when there are several), or, when the
     document has no such body, the one institution whose quoted name begins with those words
     («МКУ «Управление образования Исполнительного комитета … района»»); a bare «Городская
     Дума» joins the one «Городская Дума города …».
@@ -596,6 +648,10 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
             continue
         head = meta[gk]["body"]
         targets = [k for k in groups if k != gk and k.startswith(f"body:{head}:")]
+        if len(targets) > 1 and municipality:
+            # «департамента образования» in Ноябрьск's news is the town's, not the region's
+            place = {w for w in lemma_key(municipality) if w not in _PLACE_LEMMAS}
+            targets = [k for k in targets if place & set(k.split(":")[-1].split())] or targets
         if not targets:
             words = tuple(head.split())
             targets = [k for k, ms in groups.items() if k != gk and any(

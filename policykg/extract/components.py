@@ -277,7 +277,8 @@ _NOT_REFERENCE_HEADS = frozenset(
     "мастер-класс предмет курс выставка слет слёт смена олимпиада марафон квест турнир "
     "соревнование праздник неделя декада месячник день урок занятие кружок клуб объединение "
     "номинация лагерь заседание совещание встреча круглый стол выступление сессия "
-    "технология формат модель метод методика премия знак форма вид".split())
+    "технология формат модель метод методика премия знак форма вид "
+    "профстандарт стандарт цель чемпионат".split())
 _WORD = rx.compile(r"[\w-]+")
 _LIST_TAIL = rx.compile(r"(?:\s*(?:,|\(|(?<![\w-])и|;)\s*)+$")
 
@@ -370,8 +371,12 @@ def quoted_component(doc: Doc) -> Doc:
                     if end < len(text) and text[end] == "+":
                         end += 1
         context, bracketed = context_before(text, q.start)
-        owner_level = _programme_owner(context) if entry is not None and entry.subtype == "programme" \
-            and entry.level == "federal" else None
+        # «государственная программа Иркутской области «Развитие образования»», «муниципальной
+        # программы «Образование»»: a region's or a town's programme of that name, not the federal one
+        owner_level = _programme_owner(context) if entry is not None and (
+            entry.subtype == "programme" and entry.level == "federal" or entry.subtype == "national_project"
+            and next((_PROJECT_HEADS[w] for w in reversed(context) if w in _PROJECT_HEADS), None) == "programme"
+        ) else None
         if owner_level is not None:
             # «государственная программа Иркутской области «Развитие образования»»: every region (and
             # many towns) has a programme of that name; it is theirs, not the Russian Federation's

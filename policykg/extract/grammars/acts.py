@@ -181,6 +181,11 @@ _PLACE_BEFORE_NAME = re.compile(
     rf"|МО|ГО|{ORG_FORMS})\s*$")
 
 
+#: The body noun an issuer's «по …» or «при …» belongs to («комитета по образованию»).
+_BODY_BEFORE = re.compile(
+    r"(?i:комитет|управлени|министерств|департамент|отдел|агентств|служб|комисси|совет|инспекци)\w*\s*$")
+
+
 def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]] | None:
     """Try every issuer length (0..12 words) and return the first with a tail."""
     cur = pos
@@ -201,6 +206,13 @@ def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]]
         if m is None or m.group(0) == "«" or text[cur:m.start()].strip():
             return None
         word = m.group(0).lower()
+        if word.startswith("."):
+            return None  # the sentence ends: «… постановлением. Цели …» has no issuer after it
+        if word in ("по", "при") and _BODY_BEFORE.search(text, pos, cur) or \
+                word == "в" and text.startswith("сфере ", m.end() + 1) and "по" in text[pos:cur].split():
+            # «приказ комитета по образованию», «Федеральной службы по надзору в сфере образования»
+            cur = issuer_end = m.end()
+            continue
         if word in _STOP_WORDS or word.startswith(("утвержд", "которы")):
             return None
         if _HEAD.fullmatch(word.strip("()")):
