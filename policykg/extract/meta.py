@@ -19,7 +19,7 @@ from policykg.extract.grammars.quotes import iter_quoted
 from policykg.extract.registry import registry
 from policykg.gazetteer import Municipality, gazetteer
 from policykg.models import ResolutionMeta
-from policykg.morph import inflect_phrase, lemma
+from policykg.morph import inflect_phrase, lemma, morph
 
 __all__ = ["extract_meta"]
 
@@ -40,10 +40,14 @@ _PARTICIPANTS = rx.compile(
     re.IGNORECASE)
 _DISTRICT = rx.compile(
     r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ом|ий|ой|ый|ая|ском|ского))\s+"
-    r"(?P<type>городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*"
-    r"|(?:городско\w+\s+|районно\w+\s+|сельско\w+\s+)?муниципальн\w+\s+образовани\w*)")
+    r"(?P<type>(?i:городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*"
+    r"|(?:городско\w+\s+|районно\w+\s+|сельско\w+\s+)?муниципальн\w+\s+образовани\w*))")
 _CITY = rx.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
-_MO = rx.compile(r"(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
+_MO = rx.compile(r"(?<![\w-])(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
+#: The type first and a noun name: «городского округа Ступино», «г.о. Сызрань».
+_TYPE_FIRST = rx.compile(
+    r"(?<![\w-])(?:(?i:городск\w+\s+округ\w*)|г\.\s?о\.)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*|[А-ЯЁ]{3,}(?:-[А-ЯЁ]+)*)"
+    r"(?![\w-])")
 
 
 _DOC_DATE = rx.compile(
@@ -199,6 +203,51 @@ def _title_and_event(text: str) -> tuple[str | None, str | None]:
 _ABOUT_HEADING = re.compile(r"(?:^|\n)[ \t]*(?P<t>(?:О|Об|Обо)[ \t]+[а-яё][^\n]{10,300}(?:\n(?![ \t]*\n)[^\n]{1,300}){0,3})(?=\n[ \t]*\n|\Z)")
 
 
+_NOT_NAMES = frozenset("город область край район округ республика".split())
+
+
+def _adjective(word: str) -> bool:
+    """Can ``word`` be a district's name by pymorphy3: an adjective, a surname-like
+    «Каменского», a place, or a word it does not know? «Уставом» cannot."""
+    low = word.lower()
+    analyser = morph()
+    return not analyser.word_is_known(low) or any(
+        p.tag.POS in ("ADJF", "PRTF") or {"Surn", "Geox"} & set(p.tag.grammemes) for p in analyser.parse(low))
+
+
+def _district_name(adj: str, kind: str) -> str:
+    """«Каменского» + «района» → «Каменский район», in the nominative.
+
+    The adjective is put in the case and gender of the type's head noun by pymorphy3, also
+    when it reads the adjective as a surname («Каменского»): inflecting the phrase as a
+    whole would then take the surname for its head.
+
+    >>> _district_name("Каменского", "района"), _district_name("Зиминского", "городского муниципального образования")
+    ('Каменский район', 'Зиминское городское муниципальное образование')
+    """
+    analyser = morph()
+    kind_nom = inflect_phrase(kind)
+    head = analyser.parse(kind_nom.split()[-1])[0]
+    gender = head.tag.gender or "masc"
+    for p in analyser.parse(adj.lower()):
+        if p.tag.POS == "ADJF" or "Surn" in p.tag:
+            form = p.inflect({"nomn", "sing", gender})
+            if form is not None:
+                return f"{form.word[:1].upper()}{form.word[1:]} {kind_nom}"
+    return inflect_phrase(f"{adj} {kind}")
+
+
+def _with_headings_cased(text: str) -> str:
+    """``text`` with its upper-case lines in title case (same length), so that a letterhead
+    «КОМИТЕТ ПО ОБРАЗОВАНИЮ АДМИНИСТРАЦИИ КАМЕНСКОГО РАЙОНА» is read like ordinary text."""
+    if not any(len(w) > 4 and w.isupper() for w in text[:_HEADER].split()):
+        return text
+    lines = text.split("\n")
+    cased = [line.title() if line.isupper() and len(line) == len(line.title()) else line for line in lines]
+    out = "\n".join(cased)
+    return out if len(out) == len(text) else text
+
+
 def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
     """(name as the text writes it, region key when the gazetteer is sure, candidate region keys)."""
     gaz = gazetteer()
@@ -213,8 +262,10 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
         votes[name] += weight
         regions.setdefault(name, region_key)
 
-    for m in _DISTRICT.finditer(text):
-        phrase = inflect_phrase(re.sub(r"\s+", " ", m.group(0)))
+    for m in _DISTRICT.finditer(_with_headings_cased(text)):
+        if not _adjective(m.group("adj")):
+            continue  # «Уставом городского округа …»: a noun, not the district's name
+        phrase = _district_name(m.group("adj"), re.sub(r"\s+", " ", m.group("type").lower()))
         adj = lemma(m.group("adj"))
         if lemma(m.group("type").split()[-1]) == "район" and re.search(r"област|кра[йя]", text[m.end():m.end() + 12]):
             continue
@@ -226,12 +277,25 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
         candidates.setdefault(key, found)
     for m in _MO.finditer(text):
+        if _ORG_BEFORE_TITLE.search(text, max(0, m.start() - 16), m.start()):
+            continue  # «ГОУ ВО МО «Московский … университет»»: МО is the region in a legal form
         name = m.group("name").strip()
         found = gaz.municipalities(name)
         key = f"d:{lemma(name.split()[0])}"
         forms.setdefault(key, found[0].name if len(found) == 1 else name)
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
         candidates.setdefault(key, found)
+    for m in _TYPE_FIRST.finditer(text):
+        raw = m.group("name")
+        if lemma(raw) in _NOT_NAMES or any(p.tag.POS == "ADJF" for p in morph().parse(raw.lower())[:1]):
+            continue  # «городского округа Ступино», not «… городского округа Московской области»
+        name = raw if not raw.isupper() else "-".join(w[:1] + w[1:].lower() for w in raw.split("-"))
+        found = gaz.municipalities(name)
+        key = f"o:{lemma(name)}"
+        forms.setdefault(key, f"городской округ {name}")
+        vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
+        candidates.setdefault(key, found)
+        centres[key] = name
     for m in _CITY.finditer(text):
         raw = m.group("name")
         city = "-".join(w[:1].upper() + lemma(w)[1:] if w else w for w in re.split(r"\s?-\s?", raw))
@@ -247,6 +311,11 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
     if not votes:
         return None, None, []
     best = votes.most_common(1)[0][0]
+    if best.startswith("c:"):
+        # «г. Сызрань» and «городской округ Сызрань»: the okrug is the municipality
+        okrug = next((k for k in votes if k.startswith("o:") and centres[k] == centres[best]), None)
+        if okrug is not None:
+            best = okrug
     if best.startswith("c:"):
         # A district named in the text whose centre is this city is the document's scope.
         for key in votes:
