@@ -1,5 +1,5 @@
-"""The extractor scored by the project's own ``policykg eval`` on the example corpus,
-and on ``../shared/corpus`` when that folder sits beside the clone."""
+"""The extractor scored by the project's own ``policykg eval`` on the example corpus, on the
+independent corpus, and on ``../shared/corpus`` when that folder sits beside the clone."""
 
 from __future__ import annotations
 
@@ -24,6 +24,16 @@ def test_example_corpus_f1(capsys: pytest.CaptureFixture[str]) -> None:
     assert _f1(out) >= 0.95, out
 
 
+def test_independent_corpus_f1(capsys: pytest.CaptureFixture[str]) -> None:
+    """Documents written without reading the extractor's rules (tests/corpora/independent)."""
+    folder = ROOT / "tests/corpora/independent"
+    main(["eval", str(folder / "gold"), str(folder / "corpus")])
+    out = capsys.readouterr().out
+    assert _f1(out) >= 0.95, out
+    recall = float(out.split("mentions: recall ", 1)[1].split()[0])
+    assert recall >= 0.95, out
+
+
 @pytest.mark.skipif(not (SHARED / "gold").is_dir(), reason="../shared/gold is not beside this clone")
 def test_shared_corpus_f1(capsys: pytest.CaptureFixture[str]) -> None:
     main(["eval", str(SHARED / "gold"), str(SHARED / "corpus")])
@@ -32,3 +42,22 @@ def test_shared_corpus_f1(capsys: pytest.CaptureFixture[str]) -> None:
     recall = float(out.split("mentions: recall ", 1)[1].split()[0])
     assert recall >= 0.95, out
     assert "metadata: 15/15" in out, out
+
+
+def _corpus_files() -> list[Path]:
+    folders = [ROOT / "examples/corpus", ROOT / "tests/corpora/independent/corpus", SHARED / "corpus"]
+    return [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir()) if p.is_file()]
+
+
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.name)
+def test_every_mention_points_into_the_text_as_read(path: Path) -> None:
+    """``text[start:end] == mention.text`` for every mention, in the text as read from the file."""
+    from policykg.document import analyse, to_json
+    from policykg.load import load
+
+    source = load(path)
+    result = to_json(analyse(source))
+    mentions = [m for ref in result["references"] for m in ref["mentions"]]
+    assert mentions, path
+    for m in mentions:
+        assert source.text[m["start"]:m["end"]] == m["text"], (path.name, m)

@@ -41,7 +41,8 @@ def guarded_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
 
 
 def texts() -> list[str]:
-    folders = [ROOT / "examples" / "corpus", ROOT.parent / "shared" / "corpus"]
+    folders = [ROOT / "examples" / "corpus", ROOT / "tests" / "corpora" / "independent" / "corpus",
+               ROOT.parent / "shared" / "corpus"]
     out: list[str] = []
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else ():
