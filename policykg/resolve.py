@@ -347,7 +347,9 @@ def without_region(name: str) -> str:
     'ГБОУ ДПО «Институт развития образования» Краснодарского края'
     """
     words = name.split()
-    if len(words) > 2 and re.fullmatch(r"Р[А-ЯЁ]{1,2}(?:\([А-ЯЁ]\))?", words[-1]) and \
+    if len(words) < 3 or not _MUNI_WORDS.search(name):
+        return name
+    if re.fullmatch(r"Р[А-ЯЁ]{1,2}(?:\([А-ЯЁ]\))?", words[-1]) and \
             _MUNI_WORDS.search(" ".join(words[:-1])):
         return " ".join(words[:-1])
     gaz = gazetteer()
@@ -504,6 +506,8 @@ def _has_upper_word(text: str) -> bool:
 def _upper_extension(best: Mention, pool: list[Mention]) -> Mention | None:
     """An upper-case mention that says more than ``best`` and begins with its words
     («ГОРОДСКАЯ ДУМА ГОРОДА ДЗЕРЖИНСКА» beside «Городская Дума»), else None."""
+    if not any(_has_upper_word(str(m.attrs.get("clean") or m.text)) for m in pool):
+        return None
     words = lemma_key(str(best.attrs.get("clean") or best.text))
     if _PLACE_LEMMAS & set(words):
         return None  # it names its place already; the upper-case letterhead only adds the region
@@ -549,6 +553,7 @@ _MINOR = frozenset("и в во по для с на при о об имени и�
 _ABBR = re.compile(r"[А-ЯЁA-Z][А-ЯЁа-яёA-Za-z]*[А-ЯЁA-Z](?:\s(?:и\s)?[А-ЯЁ]{2,4})*")
 
 
+@lru_cache(maxsize=100_000)
 def abbreviates(abbr: str, name: str) -> bool:
     """``abbr`` is made of the first letters (or first two or three) of the words of ``name``.
 
@@ -612,23 +617,17 @@ def _full_name(m: Mention) -> str:
 def _merge_abbreviations(groups: dict[str, list[Mention]]) -> None:
     """«ИРО», «УрГПУ», «МКУ «ИМЦ»» join the organisation whose name they abbreviate, when
     exactly one organisation of the document has such a name."""
-    for gk in list(groups):
-        ms = groups.get(gk)
-        if not ms:
-            continue
-        abbrs = {a for m in ms if (a := _abbreviation_of(m))}
-        if not abbrs or any(_abbreviation_of(m) is None for m in ms):
-            continue  # a group with a full name is a target, not an abbreviation
-        targets = set()
-        for other, oms in groups.items():
-            if other == gk:
-                continue
-            for m in oms:
-                if _abbreviation_of(m) is not None:
-                    continue
-                full = _full_name(m)
-                if any(abbreviates(a, full) or f"«{a.upper()}»" in m.text.upper() for a in abbrs):
-                    targets.add(other)
+    abbr_of = {id(m): _abbreviation_of(m) for ms in groups.values() for m in ms}
+    sources = [gk for gk, ms in groups.items()
+               if ms and all(abbr_of[id(m)] is not None for m in ms)]  # a group with a full name is a target
+    if not sources:
+        return
+    names = [(gk, _full_name(m), m.text.upper()) for gk, ms in groups.items() for m in ms if abbr_of[id(m)] is None]
+    for gk in sources:
+        abbrs = {a for m in groups[gk] if (a := abbr_of[id(m)])}
+        quoted = [f"«{a.upper()}»" for a in abbrs]
+        targets = {other for other, full, upper in names if other != gk and other in groups and (
+            any(q in upper for q in quoted) or any(abbreviates(a, full) for a in abbrs))}
         if len(targets) == 1:
             groups[targets.pop()].extend(groups.pop(gk))
 
@@ -643,6 +642,7 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
     («МКУ «Управление образования Исполнительного комитета … района»»); a bare «Городская
     Дума» joins the one «Городская Дума города …».
     """
+    named: list[tuple[str, tuple[str, ...]]] | None = None
     for gk in [k for k in groups if k.startswith("body:")]:
         if meta[gk].get("place") or gk not in groups:
             continue
@@ -654,9 +654,10 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
             targets = [k for k in targets if place & set(k.split(":")[-1].split())] or targets
         if not targets:
             words = tuple(head.split())
-            targets = [k for k, ms in groups.items() if k != gk and any(
-                m.rule in ("org.legal_form", "org.spelled_form")
-                and lemma_key(_full_name(m))[:len(words)] == words for m in ms)]
+            if named is None:
+                named = [(k, lemma_key(_full_name(m))) for k, ms in groups.items() for m in ms
+                         if m.rule in ("org.legal_form", "org.spelled_form")]
+            targets = sorted({k for k, key in named if k != gk and k in groups and key[:len(words)] == words})
         if len(targets) == 1:
             groups[targets[0]].extend(groups.pop(gk))
     prefix = "other:org.council:"

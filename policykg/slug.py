@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["slug"]
 
@@ -14,6 +15,7 @@ _TR = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def slug(text: str, max_len: int = 80) -> str:
     """Lower-case ASCII slug.
 

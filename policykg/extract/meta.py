@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from policykg import rx
 from policykg.extract.grammars.dates import MONTH, parse_date
@@ -206,6 +207,7 @@ _ABOUT_HEADING = re.compile(r"(?:^|\n)[ \t]*(?P<t>(?:О|Об|Обо)[ \t]+[а-я
 _NOT_NAMES = frozenset("город область край район округ республика".split())
 
 
+@lru_cache(maxsize=50_000)
 def _adjective(word: str) -> bool:
     """Can ``word`` be a district's name by pymorphy3: an adjective, a surname-like
     «Каменского», a place, or a word it does not know? «Уставом» cannot."""
@@ -215,6 +217,7 @@ def _adjective(word: str) -> bool:
         p.tag.POS in ("ADJF", "PRTF") or {"Surn", "Geox"} & set(p.tag.grammemes) for p in analyser.parse(low))
 
 
+@lru_cache(maxsize=50_000)
 def _district_name(adj: str, kind: str) -> str:
     """«Каменского» + «района» → «Каменский район», in the nominative.
 

@@ -22,6 +22,7 @@ __all__ = ["Entry", "Registry", "lemma_key", "registry"]
 _TOKEN = re.compile(r"\w+(?:[-.]\w+)*|\+")
 
 
+@lru_cache(maxsize=200_000)
 def lemma_key(name: str) -> tuple[str, ...]:
     """Lemma sequence of a name (punctuation and quotes dropped, ё folded).
 
