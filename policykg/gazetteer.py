@@ -25,6 +25,7 @@ class Region:
     key: str
     name: str
     centre: str
+    adjective: str = ""  # «карельский»: how institutions of the region are named (regions.tsv)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,12 @@ class Gazetteer:
                 if m not in self.muni_by_lemmas[k]:
                     self.muni_by_lemmas[k].append(m)
         self.max_region_len = max(len(k) for k in self.region_by_lemmas)
+        adjectives = defaultdict(list)
+        for r in regions:
+            if r.adjective:
+                adjectives[r.adjective].append(r)
+        #: adjective → region, for the adjectives that name one region only
+        self.region_by_adjective = {a: rs[0] for a, rs in adjectives.items() if len(rs) == 1}
 
     def region(self, name: str) -> Region | None:
         return self.region_by_lemmas.get(lemma_key(name))
@@ -65,7 +72,7 @@ def gazetteer() -> Gazetteer:
     regions: list[Region] = []
     names: dict[str, list[str]] = {}
     for row in csv.DictReader(StringIO(data.joinpath("regions.tsv").read_text("utf-8")), delimiter="\t"):
-        regions.append(Region(row["key"], row["name"], row["centre"]))
+        regions.append(Region(row["key"], row["name"], row["centre"], row.get("adjective") or ""))
         names[row["key"]] = [s for s in (row.get("short") or "").split("|") if s.strip()]
     munis: list[tuple[Municipality, list[str]]] = []
     for row in csv.DictReader(StringIO(data.joinpath("municipalities.tsv").read_text("utf-8")), delimiter="\t"):

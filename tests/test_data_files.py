@@ -274,8 +274,11 @@ def test_regions(regions):
         "centre",
         "federal_district",
         "status_note",
+        "adjective",
     ]
     assert len(regions) == N_SUBJECTS
+    # an adjective names a region's own institutions («Карельский институт развития образования»)
+    assert all(r["adjective"] == "" or r["adjective"].islower() for r in regions)
     readme = (DATA / "README.md").read_text("utf-8")
     assert f"{N_SUBJECTS} subjects" in readme
     keys = [r["key"] for r in regions]

@@ -217,6 +217,29 @@ def _adjective(word: str) -> bool:
         p.tag.POS in ("ADJF", "PRTF") or {"Surn", "Geox"} & set(p.tag.grammemes) for p in analyser.parse(low))
 
 
+#: «Карельского института развития образования», «Хабаровского краевого института …»: a
+#: region's own institution, named by the region's adjective.
+_REGIONAL_INSTITUTION = rx.compile(
+    r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)?)\s+(?:(?:краев|областн|республиканск)\w+\s+)?"
+    r"(?:институт\w*\s+(?:развития\s+образования|повышения\s+квалификации)|(?:краев|областн|республиканск)\w+)")
+
+
+def _region_by_institutions(text: str) -> str | None:
+    """The region whose institutions the text names, when it names the region itself nowhere and
+    the municipality is not in the gazetteer: «Карельского института развития образования» →
+    Республика Карелия. Only one region may be named so.
+
+    >>> _region_by_institutions("педагоги Карельского института развития образования и Карельский институт")
+    'respublika-kareliya'
+    >>> _region_by_institutions("Московский государственный университет") is None
+    True
+    """
+    by_adjective = gazetteer().region_by_adjective
+    found = {r.key for m in _REGIONAL_INSTITUTION.finditer(text)
+             if (r := by_adjective.get(lemma(m.group("adj")))) is not None}
+    return found.pop() if len(found) == 1 else None
+
+
 @lru_cache(maxsize=50_000)
 def _district_name(adj: str, kind: str) -> str:
     """«Каменского» + «района» → «Каменский район», in the nominative.
@@ -392,6 +415,8 @@ def extract_meta(text: str) -> ResolutionMeta:
         fitting = [k for k in maybe if lemma(gaz.regions[k].name.split()[0]) in stems]
         if len(set(fitting)) == 1:
             region_key = fitting[0]
+    if region_key is None and not maybe:
+        region_key = _region_by_institutions(text)
     region = gaz.regions[region_key].name if region_key else None
     participants = participants_text = None
     for m in _PARTICIPANTS.finditer(text):

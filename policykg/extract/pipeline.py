@@ -78,6 +78,13 @@ class RegexTokenizer:
         return self
 
 
+#: ``id(StringStore) → (the store, word form → lemma hash)``: one cache per vocabulary for the
+#: process, so that each distinct word is looked up and added to the string store once, not
+#: once per document. Cleared when it grows past :data:`_CACHE_MAX` forms.
+_LEMMA_HASHES: dict[int, tuple[object, dict[str, int]]] = {}
+_CACHE_MAX = 500_000
+
+
 @Language.component("policykg_lemmas")
 def lemmas_component(doc: Doc) -> Doc:
     """Set ``token.lemma_`` from the cached pymorphy3 normal form."""
@@ -85,14 +92,20 @@ def lemmas_component(doc: Doc) -> Doc:
     words = doc.user_data.get(WORDS)
     if not isinstance(words, list) or len(words) != len(doc):
         words = [tok.text for tok in doc]
-    cache: dict[str, int] = {}
-    hashes: list[int] = []
-    for t in words:
-        h = cache.get(t)
-        if h is None:
-            h = strings.add(lemma(t) if not t[0].isspace() else t)
-            cache[t] = h
-        hashes.append(h)
+    entry = _LEMMA_HASHES.get(id(strings))
+    if entry is None or entry[0] is not strings:
+        entry = _LEMMA_HASHES[id(strings)] = (strings, {})
+    cache = entry[1]
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    add = strings.add
+
+    def miss(t: str) -> int:
+        h = cache[t] = add(lemma(t) if not t[0].isspace() else t)
+        return h
+
+    get = cache.get
+    hashes = [get(t) or miss(t) for t in words]  # a string hash is never 0
     values = np.array(hashes, dtype="uint64").reshape((len(hashes), 1))
     doc.from_array([LEMMA], values)  # type: ignore[arg-type]
     return doc
