@@ -415,7 +415,9 @@ def extract_meta(text: str) -> ResolutionMeta:
         fitting = [k for k in maybe if lemma(gaz.regions[k].name.split()[0]) in stems]
         if len(set(fitting)) == 1:
             region_key = fitting[0]
-    if region_key is None and not maybe:
+    if region_key is None and (not maybe or len(maybe) > 1):
+        # no district of the gazetteer, or several and none the text's: its own institute says
+        # where it is («Павловский район» and «Алтайского института развития образования»)
         region_key = _region_by_institutions(text)
     region = gaz.regions[region_key].name if region_key else None
     participants = participants_text = None
