@@ -555,7 +555,7 @@ _ABBR = re.compile(r"[А-ЯЁA-Z][А-ЯЁа-яёA-Za-z]*[А-ЯЁA-Z](?:\s(?:и\s
 
 @lru_cache(maxsize=100_000)
 def abbreviates(abbr: str, name: str) -> bool:
-    """``abbr`` is made of the first letters (or first two or three) of the words of ``name``.
+    """``abbr`` is made of the first letters (or the first two to four) of the words of ``name``.
 
     Each word in turn gives its first one to four letters; «и» may give its letter or none;
     the words after the last one abbreviated may be left out («ККИПК» of «Красноярский краевой
