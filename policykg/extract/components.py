@@ -45,6 +45,74 @@ def ruler_patterns() -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+class FirstTokenMatcher:
+    """A spaCy ``Matcher`` run only where a pattern can begin.
+
+    spaCy's Matcher steps through every token of the document, making a Python ``Token`` for
+    each, even when no token can start any pattern. The SpanRuler's few token patterns
+    (``data/patterns.jsonl``) all begin with a fixed LEMMA, LOWER or ORTH, so this finds the
+    tokens that begin one with a numpy look-up over the Doc's arrays and runs the Matcher on
+    a window from each of them, as long as the longest pattern. A pattern whose first token is
+    optional or repeated, or that has a repeated token, makes it run the Matcher on the whole
+    Doc as before. The matches are the Matcher's, in its order.
+
+    >>> from spacy.matcher import Matcher
+    >>> from policykg.extract.pipeline import get_nlp
+    >>> nlp = get_nlp()
+    >>> m = Matcher(nlp.vocab)
+    >>> pats = [[{"LEMMA": "целевой"}, {"LEMMA": "модель"}, {"LEMMA": "наставничество"}, {"LEMMA": "работник", "OP": "?"}]]
+    >>> m.add("x", pats)
+    >>> d = nlp("о целевой модели наставничества работников и целевой модели")
+    >>> FirstTokenMatcher(m, pats)(d, as_spans=False) == m(d, as_spans=False)
+    True
+    """
+
+    def __init__(self, matcher: Matcher, patterns: Iterable[list[dict[str, Any]]]) -> None:
+        self.matcher = matcher
+        self.firsts: dict[str, set[str]] = {"LEMMA": set(), "LOWER": set(), "ORTH": set()}
+        self.width = 0
+        self.gated = True
+        for pattern in patterns:
+            self.width = max(self.width, len(pattern))
+            if any(t.get("OP") in ("*", "+") for t in pattern) or "OP" in pattern[0] or \
+                    len(pattern[0]) != 1 or next(iter(pattern[0])) not in self.firsts:
+                self.gated = False
+                continue
+            attr, value = next(iter(pattern[0].items()))
+            values = value.get("IN") if isinstance(value, dict) else [value]
+            if not isinstance(values, list) or isinstance(value, dict) and len(value) != 1:
+                self.gated = False
+                continue
+            self.firsts[attr].update(str(v) for v in values)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.matcher, name)
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+    def __call__(self, doc: Doc, as_spans: bool = False, **kwargs: Any) -> Any:
+        if not self.gated or as_spans or kwargs:
+            return self.matcher(doc, as_spans=as_spans, **kwargs)
+        import numpy as np
+        from spacy.attrs import LEMMA, LOWER, ORTH
+
+        strings = doc.vocab.strings
+        arrays = doc.to_array([LEMMA, LOWER, ORTH])
+        starts = np.zeros(len(doc), dtype=bool)
+        for col, attr in enumerate(("LEMMA", "LOWER", "ORTH")):
+            if self.firsts[attr]:
+                wanted = np.array([strings.add(v) for v in self.firsts[attr]], dtype="uint64")
+                starts |= np.isin(arrays[:, col], wanted)
+        out = []
+        for i in np.flatnonzero(starts).tolist():
+            for match_id, start, end in self.matcher(doc[i:i + self.width], as_spans=False):
+                if start == 0:
+                    out.append((match_id, i, i + end))
+        out.sort(key=lambda m: (m[1], m[2]))
+        return out
+
+
 # --- grammars --------------------------------------------------------------------
 
 @Language.component("policykg_grammars")
@@ -221,8 +289,15 @@ class RegistryMatcher:
         if not isinstance(words, list) or len(words) != len(doc):
             words = [tok.text for tok in doc]
         orth, lower = self.abbr_orth, self.abbr_lower
+        # Most documents have a few abbreviations among thousands of tokens: find the distinct
+        # words that can match first (set operations), then only their positions.
+        distinct = set(words)
+        found = {w for w in distinct if w in orth or w.lower() in lower}
+        if not found:
+            return []
         out: list[tuple[str, int, int]] = []
-        for i, w in enumerate(words):
+        for i in [i for i, w in enumerate(words) if w in found]:
+            w = words[i]
             hits = orth.get(w)
             lhits = lower.get(w.lower())
             if hits is None and lhits is None:

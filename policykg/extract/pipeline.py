@@ -126,7 +126,10 @@ def build_nlp() -> Language:
     nlp.add_pipe("policykg_grammars")
     nlp.add_pipe("policykg_registry")
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": "ruler", "validate": True})
-    ruler.add_patterns(components.ruler_patterns())  # type: ignore[attr-defined]
+    patterns = components.ruler_patterns()
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    ruler.matcher = components.FirstTokenMatcher(  # type: ignore[attr-defined]
+        ruler.matcher, [p["pattern"] for p in patterns if isinstance(p["pattern"], list)])  # type: ignore[attr-defined]
     nlp.add_pipe("policykg_quoted")
     nlp.add_pipe("policykg_overlaps")
     return nlp
