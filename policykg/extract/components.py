@@ -93,7 +93,7 @@ class FirstTokenMatcher:
 
     def __call__(self, doc: Doc, as_spans: bool = False, **kwargs: Any) -> Any:
         if not self.gated or as_spans or kwargs:
-            return self.matcher(doc, as_spans=as_spans, **kwargs)
+            return self.matcher(doc, as_spans=as_spans, **kwargs)  # type: ignore[call-overload]
         import numpy as np
         from spacy.attrs import LEMMA, LOWER, ORTH
 
