@@ -149,6 +149,7 @@ _SUBTYPE_WORDS: tuple[tuple[str, str], ...] = (
 _SUBTYPE_RES = tuple((re.compile(p, re.IGNORECASE), s) for p, s in _SUBTYPE_WORDS)
 
 
+@lru_cache(maxsize=50_000)
 def institution_subtype(name: str, default: str) -> str:
     """Subtype from the words of a name, else ``default`` (the legal form's).
 

@@ -8,6 +8,7 @@ top-level and nested one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from policykg import rx
 __all__ = ["Quoted", "iter_quoted", "quoted_at"]
 
 MAX_QUOTED = 400  # characters; a title longer than this is not a title
+_MARK = re.compile("[«»\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,25 +50,26 @@ def quoted_at(text: str, i: int, eager: bool = False) -> Quoted | None:
         return None
     depth = 0
     limit = min(len(text), i + MAX_QUOTED)
-    j = i
+    j = limit
     last_close = -1
     nested: list[int] = []
-    while j < limit:
-        c = text[j]
+    for m in _MARK.finditer(text, i, limit):  # only the marks matter: skip the text between them
+        k = m.start()
+        c = text[k]
         if c == "«":
             depth += 1
             if depth > 1:
-                nested.append(j)
+                nested.append(k)
         elif c == "»":
             depth -= 1
-            last_close = j
+            last_close = k
             if depth == 0:
-                return Quoted(i, j + 1, i + 1, j, True, 0)
-            if eager and _ends_name(text, j + 1):
-                return Quoted(i, j + 1, i + 1, j, True, 0)
-        elif c == "\n":
+                return Quoted(i, k + 1, i + 1, k, True, 0)
+            if eager and _ends_name(text, k + 1):
+                return Quoted(i, k + 1, i + 1, k, True, 0)
+        else:  # a line end
+            j = k
             break
-        j += 1
     if last_close > i and len(nested) <= 1:
         # One inner quote and one closing mark («Лицей «Звёздный»): it closes both.
         return Quoted(i, last_close + 1, i + 1, last_close, True, 0)
