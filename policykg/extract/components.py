@@ -54,7 +54,8 @@ class FirstTokenMatcher:
     tokens that begin one with a numpy look-up over the Doc's arrays and runs the Matcher on
     a window from each of them, as long as the longest pattern. A pattern whose first token is
     optional or repeated, or that has a repeated token, makes it run the Matcher on the whole
-    Doc as before. The matches are the Matcher's, in its order.
+    Doc as before. The matches are the Matcher's, sorted by position (the SpanRuler sorts
+    them anyway).
 
     >>> from spacy.matcher import Matcher
     >>> from policykg.extract.pipeline import get_nlp
