@@ -359,6 +359,12 @@ _WORD = rx.compile(r"[\w-]+")
 _LIST_TAIL = rx.compile(r"(?:\s*(?:,|\(|(?<![\w-])и|;)\s*)+$")
 
 
+#: A line end that ends a phrase. A line wrapped inside a sentence (PDF and DOCX text, the
+#: «национального проекта\n«Образование»» of a narrow column) follows a lower-case letter or
+#: a comma and is not a boundary.
+_HARD_BREAK = re.compile(r"(?<![а-яёa-z,])\n|\n(?=\s*\n)")
+
+
 def context_before(text: str, start: int, max_words: int = 8) -> tuple[list[str], bool]:
     """Lemmas of the words before a quoted name, skipping earlier list items.
 
@@ -394,7 +400,9 @@ def context_before(text: str, start: int, max_words: int = 8) -> tuple[list[str]
     if bracketed:
         max_words = 20
     window = text[max(0, pos - 240):pos]
-    cut = max(window.rfind(c) for c in ".;!?\n")
+    cut = max(window.rfind(c) for c in ".;!?")
+    for m in _HARD_BREAK.finditer(window):
+        cut = max(cut, m.start())
     if cut != -1:
         window = window[cut + 1:]
     words = _WORD.findall(window)[-max_words:]

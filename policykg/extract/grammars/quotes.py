@@ -67,7 +67,7 @@ def quoted_at(text: str, i: int, eager: bool = False) -> Quoted | None:
                 return Quoted(i, k + 1, i + 1, k, True, 0)
             if eager and _ends_name(text, k + 1):
                 return Quoted(i, k + 1, i + 1, k, True, 0)
-        else:  # a line end
+        elif not _soft_wrap(text, k):  # a line end, unless the line is wrapped inside a name
             j = k
             break
     if last_close > i and len(nested) <= 1:
@@ -82,6 +82,18 @@ def quoted_at(text: str, i: int, eager: bool = False) -> Quoted | None:
     if end - i < 3:
         return None
     return Quoted(i, end, i + 1, end, False, 0)
+
+
+def _soft_wrap(text: str, k: int) -> bool:
+    """Is the line end at ``text[k]`` a wrap inside a phrase: a lower-case letter or a comma
+    before it and a lower-case letter (or a digit) after it?
+
+    >>> _soft_wrap("«Развитие образования и\\nповышение»", 23), _soft_wrap("«Школа.\\nВ", 7)
+    (True, False)
+    """
+    before = text[k - 1] if k else ""
+    after = text[k + 1:k + 2]
+    return (before.islower() or before == ",") and (after.islower() or after.isdigit())
 
 
 _NAME_END = rx.compile(r"\s*(?:[,;.)\n]|$|и\s|[а-яё])")
