@@ -260,8 +260,7 @@ def _name_label(name: str) -> str:
         label = name  # «Школа-школе»: a nominative head with a fixed tail
     else:
         label = inflect_phrase(name)
-    if label.count("«") > label.count("»"):
-        label += "»" * (label.count("«") - label.count("»"))
+    label = _close_quotes(label)
     return label[:1].upper() + label[1:]
 
 
@@ -387,13 +386,17 @@ def _org_label(m: Mention) -> str:
 
 
 def _org_label_text(text: str) -> str:
-    s = re.sub(r"\s+", " ", text).strip()
-    s = re.sub(r"(?<=\w)№", " №", s)
-    s = re.sub(r"№\s?(\d)", r"№ \1", s)
-    s = s.lstrip("«")
-    if s.count("«") > s.count("»"):
-        s += "»" * (s.count("«") - s.count("»"))
-    return s
+    return _close_quotes(_spaced_numbers(re.sub(r"\s+", " ", text).strip()).lstrip("«"))
+
+
+def _spaced_numbers(s: str) -> str:
+    """«СОШ№5» → «СОШ № 5»: the number sign with one space on each side."""
+    return re.sub(r"№\s?(\d)", r"№ \1", re.sub(r"(?<=\w)№", " №", s))
+
+
+def _close_quotes(s: str) -> str:
+    """Close the «» left open at the end (a name cut at its inner quote)."""
+    return s + "»" * max(0, s.count("«") - s.count("»"))
 
 
 def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, list[Mention]]]:
@@ -464,7 +467,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         else:
             label = _name_label(recase(" ".join(str(best.attrs.get("clean") or best.text).split()),
                                        tuple(str(m.attrs.get("clean") or m.text) for m in pool)))
-            label = re.sub(r"№\s?(\d)", r"№ \1", re.sub(r"(?<=\w)№", " №", label))
+            label = _spaced_numbers(label)
             form = next((str(m.attrs["form"]) for m in ms if m.rule == "org.legal_form" and m.attrs.get("form")), None)
             name = str(best.attrs.get("name") or "")
             if best.rule == "org.spelled_form" and form and name.startswith("«"):

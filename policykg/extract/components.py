@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -85,6 +87,10 @@ class FirstTokenMatcher:
                 self.gated = False
                 continue
             self.firsts[attr].update(str(v) for v in values)
+        # the hashes the Doc's LEMMA/LOWER/ORTH arrays hold for those first tokens, made once
+        strings = matcher.vocab.strings  # type: ignore[attr-defined]
+        self.wanted = {attr: np.array([strings.add(v) for v in values], dtype="uint64")
+                       for attr, values in self.firsts.items() if values}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.matcher, name)
@@ -95,16 +101,11 @@ class FirstTokenMatcher:
     def __call__(self, doc: Doc, as_spans: bool = False, **kwargs: Any) -> Any:
         if not self.gated or as_spans or kwargs:
             return self.matcher(doc, as_spans=as_spans, **kwargs)  # type: ignore[call-overload]
-        import numpy as np
-        from spacy.attrs import LEMMA, LOWER, ORTH
-
-        strings = doc.vocab.strings
         arrays = doc.to_array([LEMMA, LOWER, ORTH])
         starts = np.zeros(len(doc), dtype=bool)
         for col, attr in enumerate(("LEMMA", "LOWER", "ORTH")):
-            if self.firsts[attr]:
-                wanted = np.array([strings.add(v) for v in self.firsts[attr]], dtype="uint64")
-                starts |= np.isin(arrays[:, col], wanted)
+            if attr in self.wanted:
+                starts |= np.isin(arrays[:, col], self.wanted[attr])
         out = []
         for i in np.flatnonzero(starts).tolist():
             for match_id, start, end in self.matcher(doc[i:i + self.width], as_spans=False):
