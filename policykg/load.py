@@ -10,7 +10,9 @@
 * ``.docx``, ``.pdf``, ``.html``: the plain text extracted here, which *is* the text as
   read (the same file always gives the same text). ``.docx``: headers, then the body's
   paragraphs and table cells in reading order, one line each, then footers. ``.pdf``: the
-  text layer, pages joined with ``\\n``. HTML: the visible text, one line per block.
+  text layer, pages joined with ``\\n``. HTML: the visible text, one line per block,
+  without scripts, styles, navigation, the site's banner and footer, and sidebars
+  (``<aside>`` outside an ``<article>``).
 
 Every problem with an input raises :class:`~policykg.errors.InputError` with one line that
 names the file and says what is wrong; no library exception escapes.
@@ -336,6 +338,8 @@ def _html_text(markup: str, where: Path | str) -> str:
         role = str(tag.get("role") or "").lower()
         page_chrome = tag.name in ("header", "footer") and tag.find_parent(
             ("article", "main", "section")) is None  # site banner / footer, not the text's
+        # a sidebar («Другие новости») beside the text, not a box inside an article
+        page_chrome |= (tag.name == "aside" or role == "complementary") and tag.find_parent("article") is None
         if tag.name in _HTML_DROP or role in _HTML_DROP_ROLES or page_chrome or (
                 tag.has_attr("hidden")):
             dropped.add(id(tag))

@@ -437,6 +437,10 @@ def test_html_text(tmp_path: Path, raw: bytes, encoding: str) -> None:
         ("<div role='navigation'>меню</div><p>текст</p>", "текст"),  # ARIA navigation
         ("<article><footer>подпись</footer></article>", "подпись"),  # article's own footer
         ("<p>a</p><footer>сайт</footer>", "a"),  # page footer
+        # a sidebar beside the text goes, a box inside the article stays
+        ("<main><aside>Другие новости</aside><article><p>текст</p><aside>врезка</aside></article></main>",
+         "текст\nврезка"),
+        ("<div role='complementary'>реклама</div><p>текст</p>", "текст"),  # ARIA complementary
         ("\ufeff<p>Указ</p>", "Указ"),  # BOM in a string
     ],
 )
