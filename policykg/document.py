@@ -40,25 +40,32 @@ def analyse(source: SourceDoc, nlp: Language | None = None) -> DocumentResult:
         own = meta.title.casefold()
         mentions = [m for m in mentions if not (m.rule == "project.quoted_by_context"
                                                 and m.text.strip("«» ").casefold() == own)]
-    if meta.date_start:
-        mentions = [m for m in mentions if not _own_header(m, cdoc.text, meta.date_start)]
+    mentions = [m for m in mentions if not _own_header(m, cdoc.text, meta.date_start)]
     return DocumentResult(source, meta, resolve(mentions, municipality=meta.municipality,
                                                 region=meta.region))
 
 
-def _own_header(mention: Mention, text: str, date: str) -> bool:
-    """The document's own heading («РЕШЕНИЕ коллегии … от 25.08.2023 № 12» at its top), which
-    the metadata already holds: the document is not a reference of itself.
+def _own_header(mention: Mention, text: str, date: str | None) -> bool:
+    """The document's own heading, which the metadata already holds: the document is not a
+    reference of itself. An act at the start of a line near the top is the heading when it
+    has the document's date («РЕШЕНИЕ коллегии … от 25.08.2023 № 12») or its type word is in
+    capitals and it has no other date («РЕШЕНИЕ № 312-VII РД», the date on a line of its own).
 
     >>> from policykg.load import load_text
     >>> r = analyse(load_text("Решение коллегии отдела образования\\nот 25.08.2023 № 12\\nСогласно приказу от 01.02.2023 № 5", "x.txt"))
     >>> r.meta.date_start, [e.label for e in r.resolutions]
     ('2023-08-25', ['Приказ № 5'])
+    >>> r = analyse(load_text("ДУМА ГОРОДА\\nРЕШЕНИЕ № 312-VII РД\\nПринято 27.09.2024\\nРешение № 188-VII РД отменить", "x.txt"))
+    >>> [e.label for e in r.resolutions if e.kind == "act"]
+    ['Решение № 188-VII РД']
     """
     start = mention.attrs.get("clean_start")
-    if mention.kind != "act" or not isinstance(start, int) or start > 400 or mention.attrs.get("date") != date:
+    if mention.kind != "act" or not isinstance(start, int) or start > 400:
         return False
-    return not text[text.rfind("\n", 0, start) + 1:start].strip()
+    own_date = date is not None and mention.attrs.get("date") == date
+    head = text[start:start + 5]
+    letterhead = "date" not in mention.attrs and len(head) == 5 and head.isupper()
+    return (own_date or letterhead) and not text[text.rfind("\n", 0, start) + 1:start].strip()
 
 
 def analyse_path(path: str | Path, nlp: Language | None = None) -> DocumentResult:

@@ -194,12 +194,21 @@ def inflect_phrase(phrase: str, case: str = "nomn") -> str:
 
 
 def _candidate_cases(parses: list[list[Any]]) -> list[str]:
-    """Cases the phrase may stand in, singular readings of the first word first."""
+    """Cases the phrase may stand in, singular readings of the first word first.
+
+    A case in which the first word can be an adjective agreeing with the next word comes
+    before the rest: pymorphy3 guesses an unknown «Мининским» as a surname in the nominative
+    first, but before «университетом» it is the adjective in the instrumental.
+    """
     seen: list[str] = []
     for want_sing in (True, False):
         for p in parses[0]:
             if (p.tag.number != "plur") == want_sing and p.tag.case and p.tag.case not in seen:
                 seen.append(p.tag.case)
+    if len(parses) > 1:
+        agreeing = {p.tag.case for p in parses[0] if p.tag.POS in ("ADJF", "PRTF")} & \
+            {p.tag.case for p in parses[1]}
+        seen.sort(key=lambda c: c not in agreeing)
     return seen
 
 

@@ -119,7 +119,11 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
     """Acts: one entity per number (or known title) in the document."""
     groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
     unresolved: list[Mention] = []
+    nicknamed: list[Mention] = []
     for m in mentions:
+        if m.rule == "act.nickname_bare":
+            nicknamed.append(m)
+            continue
         k = _act_group_key(m)
         if k is None:
             unresolved.append(m)
@@ -128,6 +132,8 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             # «приказами … № 286 и № 287»: one span, two acts
             for extra in m.attrs.get("also_numbers") or ():
                 groups[("num", str(extra).upper())].append(m)
+    if nicknamed:
+        _attach_nicknames(nicknamed, groups)
     # A federal law cited by title only and the same law by number are one act.
     out: list[tuple[Entity, list[Mention]]] = []
     by_number, by_title = known_acts()
@@ -190,6 +196,20 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
                                                            "title": m.attrs.get("title"),
                                                            "issuer": m.attrs.get("issuer")}), [m]))
     return out
+
+
+def _attach_nicknames(mentions: list[Mention], groups: dict[tuple[str, str], list[Mention]]) -> None:
+    """«майского указа» without its year is the one decree of that name (№ 204 of 2018, № 309
+    of 2024) that the document cites by number; with none or several of them it is not
+    resolved for sure and is dropped, never pinned to a guess."""
+    from policykg.extract.grammars.acts import nicknames
+
+    for m in mentions:
+        numbers = {str(act["number"]).upper() for (adj, _), act in nicknames().items() if adj == m.attrs["nickname"]}
+        cited = [k for k in groups if k[0] == "num" and k[1] in numbers
+                 and any(g.subtype == "presidential_decree" for g in groups[k])]
+        if len(cited) == 1:
+            groups[cited[0]].append(m)
 
 
 _FEDERAL_SUBTYPES = {"federal_law", "federal_constitutional_law", "presidential_decree",
@@ -353,7 +373,8 @@ def without_region(name: str) -> str:
         return " ".join(words[:-1])
     gaz = gazetteer()
     for n in range(min(len(words) - 1, gaz.max_region_len), 1, -1):
-        if gaz.region(" ".join(words[-n:])) is not None and _MUNI_WORDS.search(" ".join(words[:-n])):
+        if gaz.region(" ".join(words[-n:])) is not None and _MUNI_WORDS.search(" ".join(words[:-n])) \
+                and not {words[-n - 1], words[-n]} & {"–", "—", "-"}:  # «… автономного округа – Югры» is one name
             return " ".join(words[:-n])
     return name
 
@@ -407,7 +428,10 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
     groups: dict[str, list[Mention]] = defaultdict(list)
     meta: dict[str, dict[str, Any]] = {}
     muni = ctx.municipality
+    aliases = [m for m in mentions if "alias_of" in m.attrs]
     for m in mentions:
+        if "alias_of" in m.attrs:
+            continue
         key = m.attrs.get("key")
         if not key and m.rule in ("org.named", "org.council", "org.admin", "org.edu_body"):
             e = reg.lookup(inflect_phrase(str(m.attrs.get("clean") or m.text)))
@@ -443,6 +467,11 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             gk = f"other:{m.rule}:" + " ".join(lemma_key(without_region(str(m.attrs.get("clean") or m.text))))
             groups[gk].append(m)
             meta.setdefault(gk, {"subtype": m.subtype})
+    if aliases:  # «(далее – МКУ «МЦ»)»: in its reference's group, before the label is chosen
+        group_of = {(m.start, m.end): gk for gk, ms in groups.items() for m in ms}
+        for a in aliases:
+            if (target := group_of.get(a.attrs["alias_of"])) is not None:
+                groups[target].append(a)
     _merge_generic_numbered(groups)
     _merge_bare_bodies(groups, meta, muni)
     _merge_named_into_forms(groups)
@@ -601,7 +630,7 @@ def abbreviates(abbr: str, name: str) -> bool:
 
 def _abbreviation_of(m: Mention) -> str | None:
     """The abbreviation a mention names its organisation by: «ИРО», «ГАОУ ДПО СО «ИРО»», «МКУ «ИМЦ»»."""
-    if m.rule == "org.abbreviation":
+    if m.rule in ("org.abbreviation", "definition"):
         return m.text
     if m.rule == "org.legal_form":
         q = re.fullmatch(r"(?:[А-ЯЁ]{1,4}\s?)?«([^«»]+)»?", str(m.attrs.get("name") or "").strip())
@@ -671,6 +700,10 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
             groups[targets[0]].extend(groups.pop(gk))
 
 
+#: Resolvers that put defined terms (``alias_of``) in their groups themselves, because a
+#: term may decide the label (an organisation's legal form); the rest never see them.
+_PLACES_ALIASES: frozenset[Resolver] = frozenset({resolve_orgs})
+
 RESOLVERS: dict[str, Resolver] = {
     "act": resolve_acts,
     "standard": resolve_standards,
@@ -703,7 +736,17 @@ def resolve(mentions: Iterable[Mention], resolvers: Mapping[str, Resolver] | Non
         if fn is None:
             pairs.extend((Entity(None, kind, m.subtype, m.text, {}), [m]) for m in ms)
         else:
-            pairs.extend(fn(ms, ctx))
+            aliases = [m for m in ms if "alias_of" in m.attrs]
+            if not aliases or fn in _PLACES_ALIASES:
+                pairs.extend(fn(ms, ctx))
+                continue
+            pairs.extend(fn([m for m in ms if "alias_of" not in m.attrs], ctx))
+            # A defined term («(далее – ЦРО)») belongs to the entity of the reference it
+            # names; one whose reference was dropped (the document's own heading) goes too.
+            owner = {(m.start, m.end): group for _, group in pairs for m in group}
+            for a in aliases:
+                if (target := owner.get(a.attrs["alias_of"])) is not None:
+                    target.append(a)
     pairs.sort(key=lambda p: min(m.start for m in p[1]))
     out: Resolutions = {}
     for entity, ms in pairs:

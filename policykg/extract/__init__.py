@@ -27,9 +27,12 @@ def extract(doc: CleanDoc, nlp: Language | None = None) -> list[Mention]:
 
     Returns:
         Mentions in text order. ``attrs`` carries what the grammar read (number,
-        date, issuer, title, registry key, level words, the cleaned surface).
+        date, issuer, title, registry key, level words, the cleaned surface); a defined
+        term («(далее – ЦРО)» and its later uses) carries ``alias_of``, the span of the
+        reference it names (:mod:`policykg.extract.definitions`).
     """
     from policykg.extract.components import REFS
+    from policykg.extract.definitions import defined_terms
     from policykg.extract.pipeline import get_nlp
 
     pipeline = nlp or get_nlp()
@@ -53,4 +56,4 @@ def extract(doc: CleanDoc, nlp: Language | None = None) -> list[Mention]:
             attrs["label"] = c.label
         out.append(Mention(doc.source.doc_id, c.kind, c.subtype, start, end, src[start:end],
                            c.rule, attrs))
-    return out
+    return defined_terms(doc, out)

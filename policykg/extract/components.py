@@ -487,8 +487,9 @@ def quoted_component(doc: Doc) -> Doc:
         if not q.closed or q.depth:
             continue
         near = context if bracketed else context[-5:]
-        if any(w in _NOT_REFERENCE_HEADS for w in context[-4:]):
-            continue  # «конкурс исследовательских проектов «…»»: a contest
+        if any(w in _NOT_REFERENCE_HEADS and not (w == "цель" and i and context[i - 1] == "в")
+               for i, w in enumerate(context) if i >= len(context) - 4):
+            continue  # «конкурс исследовательских проектов «…»»: a contest («в целях …» is not a goal)
         head = next((w for w in reversed(near) if w in _PROJECT_HEADS or w in _NOT_REFERENCE_HEADS), None)
         if head is None or head in _NOT_REFERENCE_HEADS:
             continue

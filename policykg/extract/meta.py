@@ -45,9 +45,9 @@ _DISTRICT = rx.compile(
     r"|(?:городско\w+\s+|районно\w+\s+|сельско\w+\s+)?муниципальн\w+\s+образовани\w*))")
 _CITY = rx.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
 _MO = rx.compile(r"(?<![\w-])(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
-#: The type first and a noun name: «городского округа Ступино», «г.о. Сызрань».
+#: The type first and a noun name: «городского округа Ступино», «г.о. Сызрань», «ЗАТО Северск».
 _TYPE_FIRST = rx.compile(
-    r"(?<![\w-])(?:(?i:городск\w+\s+округ\w*)|г\.\s?о\.)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*|[А-ЯЁ]{3,}(?:-[А-ЯЁ]+)*)"
+    r"(?<![\w-])(?:(?P<zato>ЗАТО)|(?i:городск\w+\s+округ\w*)|г\.\s?о\.)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*|[А-ЯЁ]{3,}(?:-[А-ЯЁ]+)*)"
     r"(?![\w-])")
 
 
@@ -318,7 +318,7 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
         name = raw if not raw.isupper() else "-".join(w[:1] + w[1:].lower() for w in raw.split("-"))
         found = gaz.municipalities(name)
         key = f"o:{lemma(name)}"
-        forms.setdefault(key, f"городской округ {name}")
+        forms.setdefault(key, f"ЗАТО {name}" if m.group("zato") else f"городской округ {name}")
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
         candidates.setdefault(key, found)
         centres[key] = name

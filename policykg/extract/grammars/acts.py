@@ -41,7 +41,9 @@ ACT_TYPE = (
 )
 _HEAD = rx.compile(rf"(?<![\w-]){ACT_TYPE}(?![\w-])", _I)
 NUM_SIGN = r"(?:№|N|No|Nо|N°)"
-ACT_NUMBER = r"(?=[\w./-]*\d)[\w][\w./-]*"
+#: An act number; after a convocation's Roman numeral it may carry the council's letters:
+#: «№ 188-VII РД» (решение Думы седьмого созыва).
+ACT_NUMBER = r"(?=[\w./-]*\d)[\w][\w./-]*(?:(?<=[IVXLC])\s(?-i:[А-ЯЁ]{2,3})(?![\w-]))?"
 _NUMBER = rx.compile(rf"{NUM_SIGN}\s*(?P<num>{ACT_NUMBER})", _I)
 _DATE = rx.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
 _GAP = rx.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
@@ -75,6 +77,12 @@ _NICKNAME = rx.compile(
 #: Every nickname match contains «указ»: scanning for the adjective would try every word.
 #: Window: one adjective before it, «указа Президента Российской Федерации 2018 года» after.
 _NICKNAMES = rx.Anchored(_NICKNAME, rx.compile(r"указ", _I), back=64, ahead=96)
+#: The same name without its year («исполнения майского указа»): singular only — «майские
+#: указы» are the 2012 set. Resolution ties it to the one decree of that name the document
+#: cites by number, or drops it (:func:`policykg.resolve.resolve_acts`).
+_BARE_NICKNAME = rx.Anchored(rx.compile(
+    r"(?<![\w-])(?P<adj>[а-яё]+(?:ий|ого|ому|им|ом))\s+(?P<type>указ(?:а|у|ом|е)?)(?![\w-])"
+    r"(?:\s+Президента\s+(?:РФ|России|Российской\s+Федерации))?", _I), rx.compile(r"указ", _I), back=32, ahead=48)
 
 
 @lru_cache(maxsize=1)
@@ -98,6 +106,9 @@ def normalise_number(raw: str) -> str:
     >>> normalise_number("273-фз"), normalise_number("ФЗ-273"), normalise_number("996-р")
     ('273-ФЗ', '273-ФЗ', '996-р')
     """
+    council = re.fullmatch(r"(.*-[IVXLC]+)\s+([А-ЯЁ]{2,3})", raw.strip())
+    if council:  # «188-VII РД»: the council's letters stay apart
+        return "".join(council.group(1).split()) + " " + council.group(2)
     s = re.sub(r"\s+", "", raw).strip(".,-/")
     m = re.fullmatch(r"ФЗ[-№]?(\d+)", s, _I)
     if m:
@@ -186,6 +197,10 @@ _PLACE_BEFORE_NAME = re.compile(
     rf"|МО|ГО|{ORG_FORMS})\s*$")
 
 
+#: A name that goes on after a dash: «муниципального образования – городской округ город Касимов»,
+#: «Ханты-Мансийского автономного округа – Югры».
+_MO_BEFORE = re.compile(r"(?i:муниципальн\w+\s+образовани\w+|автономн\w+\s+округ\w*)\s*$")
+
 #: The body noun an issuer's «по …» or «при …» belongs to («комитета по образованию»).
 _BODY_BEFORE = re.compile(
     r"(?i:комитет|управлени|министерств|департамент|отдел|агентств|служб|комисси|совет|инспекци)\w*\s*$")
@@ -207,8 +222,12 @@ def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]]
         end, found = _tail(text, issuer_end)
         if found:
             return text[pos:issuer_end].strip(), end, found
-        m = _WORD.match(text, cur + (1 if cur < len(text) and text[cur] == " " else 0))
-        if m is None or m.group(0) == "«" or text[cur:m.start()].strip():
+        nxt = cur + (1 if cur < len(text) and text[cur] == " " else 0)
+        dash = text[nxt:nxt + 1] in ("–", "—", "-") and _MO_BEFORE.search(text, pos, cur) is not None
+        if dash:  # «муниципального образования – городской округ …»
+            nxt += 2 if text[nxt + 1:nxt + 2] == " " else 1
+        m = _WORD.match(text, nxt)
+        if m is None or m.group(0) == "«" or text[cur:m.start()].strip(" –—-" if dash else None):
             return None
         word = m.group(0).lower()
         if word.startswith("."):
@@ -267,6 +286,13 @@ def find(text: str) -> list[Candidate]:
                 out.append(Candidate(m.start(), m.end(), "act", act["subtype"], "act.nickname",
                                      attrs={"number": act["number"], "date": act["date"], "type": "указ",
                                             "issuer": act["issuer"]}, priority=2))
+        adjectives = {adj for adj, _ in table}
+        for m in _BARE_NICKNAME.finditer(text):
+            adj = lemma(m.group("adj"))
+            if adj in adjectives:
+                out.append(Candidate(m.start(), m.end(), "act", "presidential_decree", "act.nickname_bare",
+                                     attrs={"nickname": adj, "type": "указ", "issuer": "Президент РФ"},
+                                     priority=1))
     for m in _BARE_LAW.finditer(text):
         num = normalise_number(m.group("num") or f"ФЗ-{m.group('num2')}")
         sub = "federal_constitutional_law" if num.endswith("ФКЗ") else (
