@@ -29,6 +29,7 @@ text, not by any pattern known in advance.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from policykg.models import CleanDoc, Mention
@@ -112,7 +113,8 @@ def defined_terms(doc: CleanDoc, mentions: list[Mention]) -> list[Mention]:
         return mentions
     spans = sorted(((int(m.attrs.get("clean_start", -1)), m) for m in mentions if "clean_start" in m.attrs),
                    key=lambda p: p[0])
-    ends = [(s + len(str(m.attrs.get("clean", ""))), m) for s, m in spans]
+    ends = sorted(((s + len(str(m.attrs.get("clean", ""))), m) for s, m in spans), key=lambda p: p[0])
+    end_keys = [e for e, _ in ends]
     taken: dict[tuple[int, int], Mention] = {(s, s + len(str(m.attrs.get("clean", "")))): m for s, m in spans}
     new: list[tuple[int, int, Mention]] = []  # clean start, clean end, antecedent
     replaced: dict[tuple[int, int], Mention] = {}  # a grammar's mention of a term → antecedent
@@ -124,13 +126,16 @@ def defined_terms(doc: CleanDoc, mentions: list[Mention]) -> list[Mention]:
             d = _BARE.match(text, p)
             if d is None:
                 continue
+        if not bisect_right(end_keys, p) or end_keys[bisect_right(end_keys, p) - 1] < p - 80:
+            continue  # no reference just before it
         term = " ".join(d.group("term").split()).strip(" ,.")
         words = _WORD.findall(term)
         if not words or term[:1].isdigit() or len(words) > 8:
             continue
         if len(words) == 1 and not _abbreviation_like(term):
             continue  # «(далее – Школа)», «(далее – Программа)»: a common noun, not a name
-        cands = [(e, m) for e, m in ends if e <= p and p - e <= 80 and not _ends_clause(text[e:p])]
+        near = ends[bisect_left(end_keys, p - 80):bisect_right(end_keys, p)]
+        cands = [(e, m) for e, m in near if not _ends_clause(text[e:p])]
         ante = _antecedent(cands, term, bare)
         if ante is None:
             continue

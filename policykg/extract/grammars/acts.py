@@ -70,19 +70,17 @@ _NUMBERS_FIRST = rx.Anchored(_NUMBER_FIRST, rx.compile(r"указ", _I), back=16
 _SANITARY_CODES = rx.Anchored(_SANITARY, re.compile(r"СанПиН|СП|ГН"), back=96, ahead=48)
 
 #: «майского указа 2018 года», «майский Указ Президента РФ 2024 г.»: a popular name with its year.
+#: Without the year («исполнения майского указа») only in the singular — «майские указы» are the
+#: 2012 set — and resolution ties it to the one decree of that name the document cites by
+#: number, or drops it (:func:`policykg.resolve.resolve_acts`).
 _NICKNAME = rx.compile(
     r"(?<![\w-])(?P<adj>[а-яё]+(?:ий|ого|ому|им|ом|ие|их|ого))\s+(?P<type>указ\w*)"
-    r"(?:\s+Президента\s+(?:РФ|России|Российской\s+Федерации))?\s+(?P<year>(?:19|20)\d{2})(?:\s*(?:года|г\.|г(?![\w-])))?",
+    r"(?:\s+Президента\s+(?:РФ|России|Российской\s+Федерации))?(?:\s+(?P<year>(?:19|20)\d{2})(?:\s*(?:года|г\.|г(?![\w-])))?)?",
     _I)
+_SINGULAR = re.compile(r"указ(?:а|у|ом|е)?", _I)
 #: Every nickname match contains «указ»: scanning for the adjective would try every word.
 #: Window: one adjective before it, «указа Президента Российской Федерации 2018 года» after.
 _NICKNAMES = rx.Anchored(_NICKNAME, rx.compile(r"указ", _I), back=64, ahead=96)
-#: The same name without its year («исполнения майского указа»): singular only — «майские
-#: указы» are the 2012 set. Resolution ties it to the one decree of that name the document
-#: cites by number, or drops it (:func:`policykg.resolve.resolve_acts`).
-_BARE_NICKNAME = rx.Anchored(rx.compile(
-    r"(?<![\w-])(?P<adj>[а-яё]+(?:ий|ого|ому|им|ом))\s+(?P<type>указ(?:а|у|ом|е)?)(?![\w-])"
-    r"(?:\s+Президента\s+(?:РФ|России|Российской\s+Федерации))?", _I), rx.compile(r"указ", _I), back=32, ahead=48)
 
 
 @lru_cache(maxsize=1)
@@ -280,16 +278,18 @@ def find(text: str) -> list[Candidate]:
         from policykg.morph import lemma
 
         table = nicknames()
-        for m in _NICKNAMES.finditer(text):
-            act = table.get((lemma(m.group("adj")), int(m.group("year"))))
-            if act is not None:
-                out.append(Candidate(m.start(), m.end(), "act", act["subtype"], "act.nickname",
-                                     attrs={"number": act["number"], "date": act["date"], "type": "указ",
-                                            "issuer": act["issuer"]}, priority=2))
         adjectives = {adj for adj, _ in table}
-        for m in _BARE_NICKNAME.finditer(text):
+        for m in _NICKNAMES.finditer(text):
             adj = lemma(m.group("adj"))
-            if adj in adjectives:
+            if adj not in adjectives:
+                continue
+            if m.group("year"):
+                act = table.get((adj, int(m.group("year"))))
+                if act is not None:
+                    out.append(Candidate(m.start(), m.end(), "act", act["subtype"], "act.nickname",
+                                         attrs={"number": act["number"], "date": act["date"], "type": "указ",
+                                                "issuer": act["issuer"]}, priority=2))
+            elif _SINGULAR.fullmatch(m.group("type")):
                 out.append(Candidate(m.start(), m.end(), "act", "presidential_decree", "act.nickname_bare",
                                      attrs={"nickname": adj, "type": "указ", "issuer": "Президент РФ"},
                                      priority=1))

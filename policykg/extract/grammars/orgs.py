@@ -44,8 +44,7 @@ def org_forms() -> dict[str, tuple[str, str, str]]:
 
 def _form_regex() -> str:
     forms = sorted(org_forms(), key=len, reverse=True)
-    # A region's abbreviation may stand inside a two-part form: «ГАОУ ТО ДПО», «БУ ЧР ДПО».
-    parts = [re.escape(f).replace(r"\ ", r"(?:\s(?-i:[А-ЯЁ]{2,4}))?\s?") for f in forms]
+    parts = [re.escape(f).replace(r"\ ", r"\s?") for f in forms]
     return "(?:" + "|".join(parts) + ")"
 
 
@@ -68,10 +67,13 @@ TYPE_WORD = (
     r"детск\w+\s+сад\w*(?:\s+(?:общеразвивающего|комбинированного|компенсирующего|присмотра)\s+вида)?|"
     r"гимнази\w*|лице[йяюе]\w*|школ[аыеуой]{0,2})"
 )
-#: A form not in the table, shaped like one and followed by a quoted name: regional forms
-#: such as «КОГОАУ ДПО «…»», «ОГБПОУ «…»» (the region's letters first, «…ОУ»/«…У» last).
-_OTHER_FORM = r"(?-i:[А-ЯЁ]{2,5}(?:ОУ|АУ|БУ|КУ)(?:\s(?:ДПО|ДО|ВО|СПО|ПО))?)(?=\s?«)"
-_FORM_RE = rx.compile(rf"(?<![\w/-])(?P<form>{FORMS}|{_OTHER_FORM})(?![а-яёА-ЯЁa-zA-Z])")
+_FORM_RE = rx.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])")
+#: A form not in the table, shaped like one and followed by a quoted name: a region's letters
+#: inside a two-part form («ГАОУ ТО ДПО «…»», «БУ ЧР ДПО «…»») or before it («КОГОАУ ДПО
+#: «…»», «ОГБПОУ «…»»). Every such form has «…ОУ»/«…У»: the scan starts from those.
+_SHAPED_FORMS = rx.Anchored(rx.compile(
+    r"(?<![\w/-])(?P<form>[А-ЯЁ]{0,5}(?:ОУ|АУ|БУ|КУ)(?:\s[А-ЯЁ]{2,4})?(?:\s(?:ДПО|ДО|ВО|СПО|ПО))?)(?=\s?«)"),
+    re.compile("ОУ|АУ|БУ|КУ"), back=8, ahead=24)
 #: A town named between a legal form and the name: «МАУ ЗАТО Северск «…»», «МБОУ г. Иркутска СОШ № 5».
 _TOWN = r"(?-i:ЗАТО\s[А-ЯЁ][\w-]+|г\.\s?[А-ЯЁ][\w-]+|города\s[А-ЯЁ][\w-]+)"
 #: The region after an institute's abbreviation: «ГБОУ ИРО Краснодарского края».
@@ -132,13 +134,15 @@ _COUNCIL = rx.compile(
 #: Every council names a Дума, a Совет or a Собрание: an adjective before it («Городской»),
 #: a place or «депутатов … муниципального района» after it.
 _COUNCILS = rx.Anchored(_COUNCIL, rx.compile(r"дум|совет|собрани", re.IGNORECASE), back=64, ahead=200)
-_TERRITORIAL = rx.compile(
-    # a ministry's territorial directorate, named after a direction or a town: «Западное
-    # управление министерства образования Самарской области», «Отрадненского управления …»
+#: A ministry's territorial directorate, named after a direction or a town: «Западное управление
+#: министерства образования Самарской области», «Отрадненского управления …»; scanned near «министерств».
+_DIRECTORATES = rx.Anchored(rx.compile(
     rf"(?<![\w-])(?:(?:Северо-|Юго-)?(?:Западн|Восточн|Северн|Южн|Центральн)\w+|[{_UP}][а-яё]+ск\w+)\s+"
     rf"(?:территориальн\w+\s+)?управлени\w*\s+министерств\w+\s+(?:образования(?:\s+и\s+науки)?|просвещения)\s+"
-    rf"(?:[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|Республики\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?)"
-    rf"|(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
+    rf"(?:[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|Республики\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?)"),
+    re.compile("министерств"), back=64, ahead=96)
+_TERRITORIAL = rx.compile(
+    rf"(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
     rf"\s+по\s+(?:(?:[{_UP}][\w-]+(?:ой|ому)\s+(?:области|краю))|Республике\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?(?:\s\([{_UP}]\w+\))?|г(?:ороду|\.)\s?[{_UP}][\w-]+)")
 _ABBR_INST = rx.compile(
     r"(?<![\w-])(?P<a>[А-ЯЁ][А-ЯЁа-яё]{0,4}(?:ИРО|ИПК|ИПКРО|ИПКиПРО|РИПК|ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ|ИРОиПК)|ИРО|ИПК)(?![\w-])")
@@ -228,56 +232,64 @@ _ORG_PLACE = rx.compile(
 
 
 def _with_form(text: str) -> list[Candidate]:
-    out: list[Candidate] = []
     forms = org_forms()
-    for m in _FORM_RE.finditer(text):
-        form = re.sub(r"\s+", " ", m.group("form"))
-        if form not in forms:
-            form = re.sub(r"^(\S+) [А-ЯЁ]{2,4} (?=\S)", r"\1 ", form)  # «ГАОУ ТО ДПО» is a «ГАОУ ДПО»
-        form_key = form if form in forms else form.replace(" ", "")
-        if form_key not in forms:
-            form_key = next((f for f in forms if f.replace(" ", "") == form.replace(" ", "")), form)
-        default = forms.get(form_key, ("", "other_organisation", ""))[1]
-        pos = m.end()
-        a = _AFTER_FORM.match(text, pos)
-        name_start = pos
-        end = pos
-        if a and a.group(0).strip():
-            end = a.end()
-            while end > pos and text[end - 1] == " ":
-                end -= 1
-            if a.group("type") in ("ИРО", "ИПК", "ИПКРО") and (r := _REGION_AFTER.match(text, end)):
-                end = r.end()
-        if end < len(text) and text[end:end + 2].lstrip()[:1] == "«":
-            qpos = text.index("«", end)
-            q = quoted_at(text, qpos, eager=True)
-            if q is not None and q.end - q.start > 2:
-                end = q.end
-        elif end < len(text) and text[end] == "«":
-            q = quoted_at(text, end, eager=True)
-            if q is not None and q.end - q.start > 2:
-                end = q.end
-        if end == pos:
-            continue
-        h = _TAIL_HONOR.match(text, end)
-        if h:
-            end = h.end()
-        op = _ORG_PLACE.match(text, end)
-        if op:
-            end = op.end()
-        p = _TAIL_PLACE.match(text, end)
-        if p and not text[pos:end].strip().startswith("«"):
-            end = p.end()
-        name = text[name_start:end].strip()
-        if not re.search(r"[\w]", name):
-            continue
-        subtype = institution_subtype(name, default)
-        if form_key.endswith(("ДО", "ДПО", "ВО", "ВПО", "СПО")) or default in ("company", "cultural"):
-            subtype = default if default != "other_organisation" else subtype
-        out.append(Candidate(m.start(), end, "organisation", subtype, "org.legal_form",
-                             attrs={"form": form_key, "name": name, "number": _number(name)},
-                             priority=3))
+    out = [c for m in _FORM_RE.finditer(text) if (c := _form_candidate(text, m, forms)) is not None]
+    taken = {c.start for c in out}
+    for m in _SHAPED_FORMS.finditer(text):
+        # only where the table's forms found nothing: «ГАОУ ТО ДПО «…»», «КОГОАУ ДПО «…»»
+        if m.start() not in taken and " ".join(m.group("form").split()) not in forms and \
+                (c := _form_candidate(text, m, forms)) is not None:
+            out.append(c)
     return out
+
+
+def _form_candidate(text: str, m: re.Match[str], forms: dict[str, tuple[str, str, str]]) -> Candidate | None:
+    """The organisation a legal form at ``m`` begins: its type, number, quoted name, honorific, place."""
+    form = re.sub(r"\s+", " ", m.group("form"))
+    if form not in forms:
+        form = re.sub(r"^(\S+) [А-ЯЁ]{2,4} (?=\S)", r"\1 ", form)  # «ГАОУ ТО ДПО» is a «ГАОУ ДПО»
+    form_key = form if form in forms else form.replace(" ", "")
+    if form_key not in forms:
+        form_key = next((f for f in forms if f.replace(" ", "") == form.replace(" ", "")), form)
+    default = forms.get(form_key, ("", "other_organisation", ""))[1]
+    pos = m.end()
+    a = _AFTER_FORM.match(text, pos)
+    name_start = pos
+    end = pos
+    if a and a.group(0).strip():
+        end = a.end()
+        while end > pos and text[end - 1] == " ":
+            end -= 1
+        if a.group("type") in ("ИРО", "ИПК", "ИПКРО") and (r := _REGION_AFTER.match(text, end)):
+            end = r.end()
+    if end < len(text) and text[end:end + 2].lstrip()[:1] == "«":
+        qpos = text.index("«", end)
+        q = quoted_at(text, qpos, eager=True)
+        if q is not None and q.end - q.start > 2:
+            end = q.end
+    elif end < len(text) and text[end] == "«":
+        q = quoted_at(text, end, eager=True)
+        if q is not None and q.end - q.start > 2:
+            end = q.end
+    if end == pos:
+        return None
+    h = _TAIL_HONOR.match(text, end)
+    if h:
+        end = h.end()
+    op = _ORG_PLACE.match(text, end)
+    if op:
+        end = op.end()
+    p = _TAIL_PLACE.match(text, end)
+    if p and not text[pos:end].strip().startswith("«"):
+        end = p.end()
+    name = text[name_start:end].strip()
+    if not re.search(r"[\w]", name):
+        return None
+    subtype = institution_subtype(name, default)
+    if form_key.endswith(("ДО", "ДПО", "ВО", "ВПО", "СПО")) or default in ("company", "cultural"):
+        subtype = default if default != "other_organisation" else subtype
+    return Candidate(m.start(), end, "organisation", subtype, "org.legal_form",
+                     attrs={"form": form_key, "name": name, "number": _number(name)}, priority=3)
 
 
 _TAIL_WORD = rx.compile(r" (и |)([а-яё]{2,})(?=[\s,.;:)»]|$)")
@@ -335,7 +347,7 @@ def find(text: str) -> list[Candidate]:
         sub = "university" if re.search(r"(?:ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ)$", a) else "methodical_centre"
         out.append(Candidate(m.start(), m.end(), "organisation", sub, "org.abbreviation",
                              attrs={"name": a}, priority=0))
-    for m in _TERRITORIAL.finditer(text):
+    for m in (*_TERRITORIAL.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
     for m in _COUNCILS.finditer(text):
