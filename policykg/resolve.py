@@ -475,6 +475,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
     _merge_generic_numbered(groups)
     _merge_bare_bodies(groups, meta, muni)
     _merge_named_into_forms(groups)
+    _merge_honorific_names(groups)
     _merge_abbreviations(groups)
     out = []
     for gk, ms in groups.items():
@@ -579,6 +580,32 @@ def _merge_named_into_forms(groups: dict[str, list[Mention]]) -> None:
         target = named.get(lemma_key(str(ms[0].attrs.get("clean") or ms[0].text)))
         if target and target != gk:
             groups[target].extend(groups.pop(gk))
+
+
+_BY_PERSON = re.compile(r"^([А-ЯЁ][а-яё]+)ск(?:ий|ого|ому|им|ом|ая|ой|ую)\s+(?:университет|институт|академи)", re.I)
+_HONOREE = re.compile(r"(?:имени|им\.)\s*(?:[А-ЯЁ]\.\s?){0,2}(?:[А-ЯЁ][а-яё]+\s+){0,2}([А-ЯЁ][а-яё]+)")
+
+
+def _merge_honorific_names(groups: dict[str, list[Mention]]) -> None:
+    """«Мининский университет» is the one university of the document «имени Козьмы Минина»
+    (so «Герценовский», «Бауманский», «Плехановский»): the adjective of the honoree's name."""
+    honorees: dict[str, set[str]] = defaultdict(set)
+    for gk, ms in groups.items():
+        for m in ms:
+            for h in _HONOREE.finditer(str(m.attrs.get("clean") or m.text)):
+                honorees[lemma(h.group(1).lower())].add(gk)
+    if not honorees:
+        return
+    for gk in [k for k in groups if k.startswith("other:org.named:")]:
+        by = _BY_PERSON.match(str(groups[gk][0].attrs.get("clean") or groups[gk][0].text))
+        if by is None:
+            continue
+        stem = by.group(1).lower()
+        # «Минин|ский» ← Минина, «Герценов|ский» ← Герцена
+        targets = {t for name, ts in honorees.items() if stem.startswith(name) and len(stem) - len(name) <= 2
+                   for t in ts} - {gk}
+        if len(targets) == 1:
+            groups[targets.pop()].extend(groups.pop(gk))
 
 
 _MINOR = frozenset("и в во по для с на при о об имени им".split())

@@ -273,6 +273,8 @@ def _form_candidate(text: str, m: re.Match[str], forms: dict[str, tuple[str, str
             end = q.end
     if end == pos:
         return None
+    if text[end - 1] == "»" and (r := _REGION_AFTER.match(text, end)):
+        end = r.end()  # «ГБОУ ДПО «Институт развития образования» Краснодарского края»
     h = _TAIL_HONOR.match(text, end)
     if h:
         end = h.end()
