@@ -657,7 +657,9 @@ def abbreviates(abbr: str, name: str) -> bool:
 
 def _abbreviation_of(m: Mention) -> str | None:
     """The abbreviation a mention names its organisation by: «ИРО», «ГАОУ ДПО СО «ИРО»», «МКУ «ИМЦ»»."""
-    if m.rule in ("org.abbreviation", "definition"):
+    if m.rule == "org.abbreviation":
+        return str(m.attrs.get("name") or m.text)  # «ИРО» of «ИРО Кировской области»
+    if m.rule == "definition":
         return m.text
     if m.rule == "org.legal_form":
         q = re.fullmatch(r"(?:[А-ЯЁ]{1,4}\s?)?«([^«»]+)»?", str(m.attrs.get("name") or "").strip())

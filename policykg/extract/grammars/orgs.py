@@ -347,7 +347,10 @@ def find(text: str) -> list[Candidate]:
         if len(a) < 3 and a not in ("ИРО", "ИПК") or a.isupper() and len(a) > 8:
             continue
         sub = "university" if re.search(r"(?:ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ)$", a) else "methodical_centre"
-        out.append(Candidate(m.start(), m.end(), "organisation", sub, "org.abbreviation",
+        end = m.end()
+        if sub == "methodical_centre" and (r := _REGION_AFTER.match(text, end)):
+            end = r.end()  # «ИРО Кировской области», «ИПК Республики Карелия»
+        out.append(Candidate(m.start(), end, "organisation", sub, "org.abbreviation",
                              attrs={"name": a}, priority=0))
     for m in (*_TERRITORIAL.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
