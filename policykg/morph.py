@@ -102,8 +102,8 @@ def recase(phrase: str, spellings: tuple[str, ...] = ()) -> str:
             word = token  # «… ДЗЕРЖИНСКА Нижегородской области»: only the upper-case words change
         elif low in known and not first:
             word = known[low]
-        elif len(token) == 1 and tokens[n + 1].startswith("."):
-            word = token  # an initial: «А.С. Пушкина»
+        elif len(token) == 1 and tokens[n + 1].startswith(".") or token in _UPPER_WORDS:
+            word = token  # an initial: «А.С. Пушкина»; «ЗАТО», which is also a word («зато»)
         else:
             parts = [one(p, (first or quote_start) and i == 0) for i, p in enumerate(token.split("-"))]
             if len(parts) > 1 and any(proper and not p.isupper() for p, proper in parts):
@@ -124,6 +124,8 @@ def recase(phrase: str, spellings: tuple[str, ...] = ()) -> str:
     return "".join(out)
 
 
+#: Abbreviations that are also ordinary words and would otherwise be lower-cased.
+_UPPER_WORDS = frozenset({"ЗАТО"})
 _PLACE_NOUNS = frozenset("район округ область край поселение федерация".split())
 _ALWAYS_CAPITAL = frozenset("республика республики республике республику республикой федерации федерация "
                             "дума думы думе думу думой".split())

@@ -199,17 +199,30 @@ def resolve_acts(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
 
 
 def _attach_nicknames(mentions: list[Mention], groups: dict[tuple[str, str], list[Mention]]) -> None:
-    """«майского указа» without its year is the one decree of that name (№ 204 of 2018, № 309
-    of 2024) that the document cites by number; with none or several of them it is not
-    resolved for sure and is dropped, never pinned to a guess."""
+    """«майского указа» without its year is the decree of that name (№ 204 of 2018, № 309 of
+    2024) that the text names right after it («майского указа: Указ … № 204»), else the one
+    such decree the document cites by number; with none or several it is not resolved for
+    sure and is dropped, never pinned to a guess."""
     from policykg.extract.grammars.acts import nicknames
 
-    for m in mentions:
+    tied: dict[str, tuple[str, str]] = {}  # nickname → the decree the text names right after it
+    pending: list[tuple[Mention, list[tuple[str, str]]]] = []
+    for m in sorted(mentions, key=lambda m: m.start):
         numbers = {str(act["number"]).upper() for (adj, _), act in nicknames().items() if adj == m.attrs["nickname"]}
         cited = [k for k in groups if k[0] == "num" and k[1] in numbers
                  and any(g.subtype == "presidential_decree" for g in groups[k])]
-        if len(cited) == 1:
-            groups[cited[0]].append(m)
+        # «майского указа: Указ Президента … № 204», «майского указа (Указ № 204)»: the decree named
+        # right after it, then every other use of the name in the document
+        after = [k for k in cited if any(0 <= g.start - m.end <= 4 for g in groups[k])]
+        if len(after) == 1:
+            tied.setdefault(str(m.attrs["nickname"]), after[0])
+            groups[after[0]].append(m)
+        else:
+            pending.append((m, cited))
+    for m, cited in pending:
+        target = tied.get(str(m.attrs["nickname"])) or (cited[0] if len(cited) == 1 else None)
+        if target is not None:
+            groups[target].append(m)
 
 
 _FEDERAL_SUBTYPES = {"federal_law", "federal_constitutional_law", "presidential_decree",
@@ -445,7 +458,7 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             groups[entry.key].append(m)
             meta[entry.key] = {"key": entry.key, "subtype": entry.subtype, "label": entry.label}
             continue
-        if m.rule in ("org.legal_form", "org.numbered", "org.spelled_form"):
+        if m.rule in ("org.legal_form", "org.numbered", "org.spelled_form", "org.own_name"):
             number = m.attrs.get("number")
             name = str(m.attrs.get("name") or m.text)
             if number:

@@ -106,7 +106,7 @@ EDU_BODY = (
 _NOT_PERSON = rf"(?!\s?{INITIALS})"
 PLACE = (
     rf"(?:(?:администрации|мэрии)\s+)?(?:"
-    rf"(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
+    rf"(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}|(?-i:ЗАТО)\s[{_UP}][\w-]+"
     rf"|муниципального\s+образования\s?[–—-]\s?(?:(?:городской|муниципальный)\s+округ\s+(?:город\s+)?[{_UP}][\w-]+|[{_UP}][\w-]+\s+(?:муниципальный\s+|городской\s+)?(?:район|округ)(?![\w-]))"
     rf"|(?:муниципального\s+образования|(?-i:МО)(?![\w-])|городского\s+округа|муниципального\s+района)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:городского\s+|районного\s+|сельского\s+)?муниципального\s+образования"
@@ -118,7 +118,7 @@ PLACE = (
 _BODY = rx.compile(
     rf"(?<![\w-])(?P<head>{EDU_BODY})(?:\s+(?P<place>{PLACE}))?", re.IGNORECASE)
 _ADMIN = rx.compile(
-    rf"(?<![\w-])(?P<head>администраци\w*|мэри\w*)\s+(?P<place>(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}"
+    rf"(?<![\w-])(?P<head>администраци\w*|мэри\w*)\s+(?P<place>(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}|(?-i:ЗАТО)\s[{_UP}][\w-]+"
     rf"|муниципального\s+образования\s?[–—-]\s?(?:(?:городской|муниципальный)\s+округ\s+(?:город\s+)?[{_UP}][\w-]+|[{_UP}][\w-]+\s+(?:муниципальный\s+|городской\s+)?(?:район|округ)(?![\w-]))"
     rf"|(?:муниципального\s+образования|(?-i:МО)(?![\w-])|городского\s+округа)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:городского\s+|районного\s+|сельского\s+)?муниципального\s+образования"
@@ -134,6 +134,11 @@ _COUNCIL = rx.compile(
 #: Every council names a Дума, a Совет or a Собрание: an adjective before it («Городской»),
 #: a place or «депутатов … муниципального района» after it.
 _COUNCILS = rx.Anchored(_COUNCIL, rx.compile(r"дум|совет|собрани", re.IGNORECASE), back=64, ahead=200)
+#: A school by its own name without a legal form or a number: «высокий износ зданий Малинской
+#: СОШ» (inside «МБОУ «Малинская СОШ»» the overlap filter keeps the longer mention).
+_OWN_SCHOOLS = rx.Anchored(rx.compile(
+    rf"(?<![\w-])[{_UP}][а-яё]+(?:-[{_UP}][а-яё]+)?(?:ск|цк)(?:ая|ой|ую|ом)\s+(?:СОШ|ООШ|НОШ|СКШ)(?![\w-])(?!\s*№)"),
+    re.compile("СОШ|ООШ|НОШ|СКШ"), back=40, ahead=8)
 #: A ministry's territorial directorate, named after a direction or a town: «Западное управление
 #: министерства образования Самарской области», «Отрадненского управления …»; scanned near «министерств».
 _DIRECTORATES = rx.Anchored(rx.compile(
@@ -197,10 +202,19 @@ def _number(name: str) -> str | None:
 
 
 _SPELLED_FORM = rx.compile(
-    r"(?<![\w-])(?P<form>(?:муниципальн|государственн|федеральн|областн|краев|частн|негосударственн)\w*\s+"
-    r"(?:(?:бюджетн|автономн|казенн)\w*\s+)?(?:(?:дошкольн|общеобразовательн|образовательн|профессиональн|научн)\w*\s+){0,2}"
+    # «Кировского областного государственного образовательного автономного учреждения …»: the
+    # region's adjective first, the kind words in either order
+    r"(?<![\w-])(?P<form>(?:(?-i:[А-ЯЁ])[а-яё]+(?:ого|ое|ому|ым|ом)\s+(?=(?:областн|краев|республиканск|окружн)))?"
+    r"(?:(?:муниципальн|государственн|федеральн|областн|краев|республиканск|окружн|частн|негосударственн)\w*\s+){1,2}"
+    r"(?:(?:бюджетн|автономн|казенн|дошкольн|общеобразовательн|образовательн|профессиональн|научн)\w*\s+){0,3}"
     r"(?:учреждени|организаци)\w*(?:\s+(?:дополнительного(?:\s+профессионального)?|высшего|среднего\s+профессионального)"
-    r"\s+образования)?(?:\s+культуры)?)\s?(?=«)", re.IGNORECASE)
+    r"\s+образования)?(?:\s+культуры)?)(?:\s?(?=«)|(?=\s+(?:[А-ЯЁ][а-яё]+(?:ой|ого)\s+(?:области|края)\s+)?"
+    r"(?:средн|основн|начальн|гимнази|лице|школ|детск)\w*\s))", re.IGNORECASE)
+#: The unquoted name after a spelled-out form: «… учреждения Самарской области средней
+#: общеобразовательной школы № 10», with an honorific of up to four more names.
+_SPELLED_NAME = rx.compile(
+    rf"\s+(?:(?-i:[А-ЯЁ][а-яё]+(?:ой|ого)\s+(?:области|края))\s+)?(?P<type>{TYPE_WORD})\s?(?P<num>№\s?\d{{1,4}})(?!\d)"
+    rf"(?:\s?{HONORIFIC}(?:\s+[{_UP}][а-яё]+){{0,4}})?", re.IGNORECASE)
 _FORM_WORDS = (("дошкольн", "kindergarten"), ("дополнительного профессионального", "methodical_centre"),
                ("дополнительного", "additional_education"), ("высшего", "university"),
                ("профессиональн", "vocational_college"), ("общеобразовательн", "school"), ("культуры", "cultural"))
@@ -210,13 +224,20 @@ def _spelled_forms(text: str) -> list[Candidate]:
     """«муниципального автономного общеобразовательного учреждения «Средняя … школа № 4»»."""
     out: list[Candidate] = []
     for m in _SPELLED_FORM.finditer(text):
-        q = quoted_at(text, m.end(), eager=True)
-        if q is None or q.end - q.start < 3:
-            continue
+        if text[m.end():m.end() + 1] == "«":
+            q = quoted_at(text, m.end(), eager=True)
+            if q is None or q.end - q.start < 3:
+                continue
+            name, end = text[q.start:q.end], q.end
+        else:
+            n = _SPELLED_NAME.match(text, m.end())
+            if n is None:
+                continue
+            name, end = n.group(0).strip(), n.end()
+            if (tp := _TAIL_PLACE.match(text, end)) is not None:
+                end = tp.end()  # «… школы № 64 города Тюмени»
         form = m.group("form").lower()
         default = next((s for w, s in _FORM_WORDS if w in form), "other_organisation")
-        name = text[q.start:q.end]
-        end = q.end
         p = _ORG_PLACE.match(text, end)
         if p:
             end = p.end()
@@ -352,6 +373,9 @@ def find(text: str) -> list[Candidate]:
             end = r.end()  # «ИРО Кировской области», «ИПК Республики Карелия»
         out.append(Candidate(m.start(), end, "organisation", sub, "org.abbreviation",
                              attrs={"name": a}, priority=0))
+    for m in _OWN_SCHOOLS.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "school", "org.own_name",
+                             attrs={"name": m.group(0), "number": None}, priority=1))
     for m in (*_TERRITORIAL.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
