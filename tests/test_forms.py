@@ -264,6 +264,12 @@ def test_acts(analyse_text: Callable[[str], dict[str, Any]], text: str, expected
         ('от "21" июля 2020 г.', "2020-07-21"),  # quoted day, straight quotes
         ("от 2 августа 2019 года", "2019-08-02"),  # one-digit day
         ("от 07.05.2018 г.", "2018-05-07"),  # leading zeros
+        ("от 21/07/2020", "2020-07-21"),  # slashes (four-digit year)
+        ("от 21-07-2020", "2020-07-21"),  # hyphens (four-digit year)
+        ("от 2020-07-21", "2020-07-21"),  # ISO
+        ("от 21июля 2020 г.", "2020-07-21"),  # day glued to the month
+        ("от 21 ИЮЛЯ 2020 ГОДА", "2020-07-21"),  # upper case
+        ("от 21.7.2020", "2020-07-21"),  # one-digit month
     ],
 )
 def test_date_forms(analyse_text: Callable[[str], dict[str, Any]], date: str, iso: str) -> None:

@@ -1,5 +1,5 @@
 """Dates in every written form: ``21.07.2020``, ``21.07.2020г.``, ``21 июля 2020 г.``,
-``«21» июля 2020 года``, ``21.07.20``.
+``«21» июля 2020 года``, ``21.07.20``, ``21/07/2020``, ``21-07-2020``, ``2020-07-21``.
 """
 
 from __future__ import annotations
@@ -17,13 +17,17 @@ MONTHS: dict[str, int] = {
 }
 MONTH = r"(?:январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[яй]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
 YEAR_WORD = r"(?:\s?(?:г\.|гг\.|г\b|года|год\b))?"
-NUMERIC = r"\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?(?:\d{4}|\d{2})(?!\d)"
-WORDY = rf"«?\d{{1,2}}»?\s+{MONTH}\s+\d{{4}}"
+#: ``21.07.2020``, ``21.07.20``; with slashes or hyphens only with a four-digit year
+#: (``21/07/2020``, ``21-07-2020``: «2-3-4» is not a date); ISO ``2020-07-21``.
+NUMERIC = (r"(?:\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?(?:\d{4}|\d{2})|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}-\d{1,2}-\d{4}"
+           r"|(?:19|20)\d{2}-[01]\d-[0-3]\d)(?![\d/-])")
+WORDY = rf"«?\d{{1,2}}»?\s*{MONTH}\s+\d{{4}}"
 #: A date with its optional ``г.``/``года`` tail.
 DATE = rf"(?:{NUMERIC}|{WORDY}){YEAR_WORD}"
 
-_NUMERIC_RE = rx.compile(r"(\d{1,2})\s?\.\s?(\d{1,2})\s?\.\s?(\d{4}|\d{2})")
-_WORDY_RE = rx.compile(rf"(\d{{1,2}})»?\s+({MONTH})\s+(\d{{4}})", re.IGNORECASE)
+_NUMERIC_RE = rx.compile(r"(\d{1,2})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})")
+_ISO_RE = rx.compile(r"((?:19|20)\d{2})-([01]\d)-([0-3]\d)")
+_WORDY_RE = rx.compile(rf"(\d{{1,2}})»?\s*({MONTH})\s+(\d{{4}})", re.IGNORECASE)
 
 
 def _month(word: str) -> int:
@@ -41,15 +45,19 @@ def parse_date(text: str) -> str | None:
     ('2020-07-21', '2019-08-02', None)
     >>> parse_date("«1» сентября 2023 года"), parse_date("21.07.20")
     ('2023-09-01', '2020-07-21')
+    >>> parse_date("21/07/2020"), parse_date("21-07-2020"), parse_date("2020-07-21"), parse_date("21июля 2020")
+    ('2020-07-21', '2020-07-21', '2020-07-21', '2020-07-21')
     """
     m = _WORDY_RE.search(text)
     if m:
         day, month, year = int(m.group(1)), _month(m.group(2)), int(m.group(3))
+    elif (iso := _ISO_RE.search(text)) is not None:
+        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
     else:
         m = _NUMERIC_RE.search(text)
         if not m:
             return None
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if year < 100:
             year += 2000 if year < 50 else 1900
     try:
