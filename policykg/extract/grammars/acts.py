@@ -37,13 +37,17 @@ _I = re.IGNORECASE
 
 ACT_TYPE = (
     r"(?P<type>федеральн\w*\s+конституционн\w*\s+закон\w*|федеральн\w*\s+закон\w*"
-    r"|закон\w*|указ\w*|постановлени\w*|распоряжени\w*|приказ\w*|письм\w*|решени\w*)"
+    r"|закон\w*|указ\w*|постановлени\w*|распоряжени\w*|приказ\w*|письм\w*|решени\w*|(?-i:ФК?З))"
 )
 _HEAD = rx.compile(rf"(?<![\w-]){ACT_TYPE}(?![\w-])", _I)
 NUM_SIGN = r"(?:№|N|No|Nо|N°)"
 #: An act number; after a convocation's Roman numeral it may carry the council's letters:
 #: «№ 188-VII РД» (решение Думы седьмого созыва).
-ACT_NUMBER = r"(?=[\w./-]*\d)[\w][\w./-]*(?:(?<=[IVXLC])\s(?-i:[А-ЯЁ]{2,3})(?![\w-]))?"
+ACT_NUMBER = (r"(?=[\w./-]*\d)[\w][\w./-]*(?:(?<=[IVXLC])\s(?-i:[А-ЯЁ]{2,3})(?![\w-])"
+              # a law's letters after a spaced dash: «№ 273 - ФЗ», «№ 91 – ОЗ»
+              r"|(?<=\d)\s?[–—-]\s?(?-i:ФК?З|ОЗ|КЗ|ЗС)(?![\w-]))?")
+#: A law's number written without «№» right after its type: «Федерального закона 273-ФЗ».
+_LAW_NUMBER = rx.compile(r"(?P<num>\d{1,4}\s?[–—-]\s?(?-i:ФК?З|ОЗ|КЗ|ЗС))(?![\w-])")
 _NUMBER = rx.compile(rf"{NUM_SIGN}\s*(?P<num>{ACT_NUMBER})", _I)
 _DATE = rx.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
 _GAP = rx.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
@@ -56,7 +60,8 @@ _STOP_WORDS = frozenset(
 )
 _NUMBER_FIRST = rx.compile(r"(?<![\w-])(?P<num>\d{1,4})\s?-?\s?(?:го|й|м|ого)?\s+(?P<type>указ\w*)", _I)
 _BARE_LAW = rx.compile(
-    r"(?<![\w/-])(?:(?P<num>\d{1,4}-\s?Ф?К?З)|ФЗ\s?[-№]\s?(?P<num2>\d{1,4}))(?![\w-])", _I)
+    r"(?<![\w/-])(?:(?P<num>\d{1,4}-\s?Ф?К?З|\d{1,4}\s?[–—]\s?Ф?К?З|\d{1,4}\s(?:[-–—]\s)?(?-i:ФК?З))"
+    r"|ФЗ\s?[-№]\s?(?P<num2>\d{1,4}))(?![\w-])", _I)
 _SANITARY = rx.compile(
     r"(?:(?:санитарно-эпидемиологическ\w+|санитарн\w+|гигиеническ\w+)\s+"
     r"(?:правил\w*|требовани\w*|норматив\w*)\s+(?:и\s+норм\w*\s+)?)?"
@@ -103,16 +108,21 @@ def normalise_number(raw: str) -> str:
 
     >>> normalise_number("273-фз"), normalise_number("ФЗ-273"), normalise_number("996-р")
     ('273-ФЗ', '273-ФЗ', '996-р')
+    >>> normalise_number("273 – ФЗ"), normalise_number("273 ФЗ"), normalise_number("91 - ОЗ")
+    ('273-ФЗ', '273-ФЗ', '91-ОЗ')
     """
     council = re.fullmatch(r"(.*-[IVXLC]+)\s+([А-ЯЁ]{2,3})", raw.strip())
     if council:  # «188-VII РД»: the council's letters stay apart
         return "".join(council.group(1).split()) + " " + council.group(2)
-    s = re.sub(r"\s+", "", raw).strip(".,-/")
+    s = re.sub(r"\s+", "", raw).replace("–", "-").replace("—", "-").strip(".,-/")
     m = re.fullmatch(r"ФЗ[-№]?(\d+)", s, _I)
     if m:
         return f"{m.group(1)}-ФЗ"
-    s = re.sub(r"-(ф?к?з)$", lambda m: "-" + m.group(1).upper(), s, flags=_I)
+    s = re.sub(r"(?<=\d)-?(ф?к?з)$", lambda m: "-" + m.group(1).upper(), s, flags=_I)  # «273 ФЗ» → 273-ФЗ
     return s
+
+
+_LAW_SUFFIX = {"federal_law": "ФЗ", "federal_constitutional_law": "ФКЗ"}
 
 
 def _subtype(act_type: str, issuer: str, number: str | None) -> tuple[str, str | None]:
@@ -123,9 +133,9 @@ def _subtype(act_type: str, issuer: str, number: str | None) -> tuple[str, str |
         re.match(r"(мин(просвещения|обрнауки|труда|труд|здрав|фин|цифры|спорт|культуры)\b"
                  r"|рос\w*надзор|федеральн)", iss))
     num = (number or "").upper()
-    if t.startswith("федеральн") and "конституц" in t or num.endswith("-ФКЗ"):
+    if t.startswith("федеральн") and "конституц" in t or num.endswith("-ФКЗ") or t == "фкз":
         return "federal_constitutional_law", None
-    if t.startswith("федеральн") or (t.startswith("закон") and (num.endswith("-ФЗ") or federal)):
+    if t.startswith("федеральн") or t == "фз" or (t.startswith("закон") and (num.endswith("-ФЗ") or federal)):
         return "federal_law", None
     if t.startswith("закон"):
         return "regional_law", None
@@ -162,7 +172,7 @@ def _tail(text: str, pos: int) -> tuple[int, dict[str, object]]:
                     end = m.end()
                     continue
         if "number" not in found:
-            m = _NUMBER.match(text, at)
+            m = _NUMBER.match(text, at) or _LAW_NUMBER.match(text, at)
             if m:
                 found["number"] = normalise_number(m.group("num"))
                 end = m.end()
@@ -265,6 +275,8 @@ def find(text: str) -> list[Candidate]:
             continue
         subtype, canon_issuer = _subtype(m.group("type"), issuer, number if isinstance(number, str) else None)
         attrs = {k: v for k, v in found.items()}
+        if isinstance(number, str) and number.isdigit() and subtype in _LAW_SUFFIX:
+            attrs["number"] = f"{number}-{_LAW_SUFFIX[subtype]}"  # «Федеральный закон № 273» is 273-ФЗ
         attrs["type"] = m.group("type").lower()
         attrs["issuer_text"] = re.sub(r"\s+", " ", issuer)
         if canon_issuer:
