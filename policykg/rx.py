@@ -29,7 +29,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["Anchored", "compile", "first_chars"]
+__all__ = ["Anchored", "Literals", "compile", "first_chars"]
 
 _ZERO_WIDTH = {C.AT, C.ASSERT, C.ASSERT_NOT}
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
@@ -132,7 +132,7 @@ class Anchored:
     ['Городской Думы', 'Уральской  Думе']
     """
 
-    def __init__(self, pattern: re.Pattern[str], anchor: re.Pattern[str], back: int = 128,
+    def __init__(self, pattern: re.Pattern[str], anchor: re.Pattern[str] | Literals, back: int = 128,
                  ahead: int = 512) -> None:
         self.pattern = pattern
         self.anchor = anchor
@@ -142,8 +142,9 @@ class Anchored:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         pos, n = 0, len(text)
         search, match = self.pattern.search, self.pattern.match
-        for a in self.anchor.finditer(text):
-            i = a.start()
+        anchors = self.anchor.positions(text) if isinstance(self.anchor, Literals) else \
+            (a.start() for a in self.anchor.finditer(text))
+        for i in anchors:
             if i < pos:
                 continue
             found = search(text, max(pos, i - self.back), min(n, i + self.ahead))
@@ -151,3 +152,48 @@ class Anchored:
                 continue
             yield m
             pos = max(m.end(), m.start() + 1)
+
+
+#: The last text :class:`Literals` lower-cased, and its lower case: the grammars scan one
+#: document after another, so one entry is enough.
+_folded: list[str] = ["", ""]
+
+
+def _lower(text: str) -> str | None:
+    if _folded[0] is not text:
+        _folded[0], _folded[1] = text, text.lower()
+    low = _folded[1]
+    return low if len(low) == len(text) else None
+
+
+class Literals:
+    """Anchor words found with ``str.find`` (several times faster than a regex alternation,
+    which tries its branches at every position the first-character guard lets through).
+
+    With ``fold`` the words are lower case and looked for in the text's lower case (made once
+    per document and shared by every :class:`Literals`); a text whose lower case changes its
+    length (a few non-Cyrillic letters do) falls back to a case-insensitive regex.
+
+    >>> list(Literals(("дум", "совет"), fold=True).positions("Совет и Дума, совет"))
+    [0, 8, 14]
+    """
+
+    def __init__(self, words: tuple[str, ...], fold: bool = False) -> None:
+        self.words = tuple(w.lower() for w in words) if fold else words
+        self.fold = fold
+        self._regex = re.compile("|".join(map(re.escape, self.words)), re.IGNORECASE if fold else 0)
+
+    def positions(self, text: str) -> list[int]:
+        """Sorted start positions of every occurrence of every word."""
+        hay = _lower(text) if self.fold else text
+        if hay is None:
+            return [m.start() for m in self._regex.finditer(text)]
+        out: list[int] = []
+        for w in self.words:
+            i = hay.find(w)
+            while i != -1:
+                out.append(i)
+                i = hay.find(w, i + 1)
+        if len(self.words) > 1:
+            out.sort()
+        return out

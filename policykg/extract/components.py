@@ -132,6 +132,9 @@ _TITLE_HEAD = rx.compile(
     r"(?<![\w«-])(?P<adj>(?:[Мм]униципальн|[Рр]егиональн|[Гг]осударственн|[Фф]едеральн|[Кк]омплексн|[Оо]бластн|[Кк]раев)\w+\s+)?"
     r"(?P<head>[Пп]рограмм[аыеуой]{0,2}|[Пп]одпрограмм\w*|[Кк]онцепци[яиюей]{1,2}|[Сс]тратеги[яиюей]{1,2}|[Пп]лан[аеуом]{0,2}|[Пп]роект[аеуом]{0,2})"
     r"(?=\s+[а-я])")
+#: Every title has one of these heads: scanned from them rather than from every capital.
+_TITLE_HEADS = rx.Anchored(_TITLE_HEAD, rx.Literals(("программ", "концепци", "стратеги", "план", "проект"), fold=True),
+                           back=64, ahead=48)
 _TITLE_END = rx.compile(
     r"[;.!?\n«»:]|,\s+(?![а-яё]+(?:мых|щих|вших|нных|мого|щего|ящих)\b)|\s\(|\s[-–—]\s"
     r"|\s(?:в\s+соответствии|согласно|утвержденн\w*|принят\w*|в\s+образовательных\s+организациях)\b")
@@ -143,7 +146,7 @@ _TITLE_SPECIFIC = rx.compile(
 def _titles(text: str) -> list[Candidate]:
     """Unquoted capitalised titles: «Программы развития воспитания в … на 2020–2025 годы»."""
     out: list[Candidate] = []
-    for m in _TITLE_HEAD.finditer(text):
+    for m in _TITLE_HEADS.finditer(text):
         if not m.group(0)[0].isupper():
             continue
         before = text[max(0, m.start() - 3):m.start()]

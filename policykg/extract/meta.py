@@ -39,11 +39,18 @@ _PARTICIPANTS = rx.compile(
     r"(?P<q>(?:около|более|свыше|порядка|не менее|почти|больше|примерно)\s+)?(?P<n>\d{2,5})\s+"
     r"(?P<who>человек|педагог\w*|участник\w*|работник\w*|специалист\w*|руководител\w*|представител\w*)",
     re.IGNORECASE)
+#: Scanned from «<number> <who>» (a digit is a cheap first character), the qualifier read back from there.
+_PARTICIPANT_COUNTS = rx.Anchored(_PARTICIPANTS, rx.compile(
+    r"\d{2,5}\s+(?:человек|педагог|участник|работник|специалист|руководител|представител)", re.IGNORECASE),
+    back=40, ahead=80)
 _DISTRICT = rx.compile(
     r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ом|ий|ой|ый|ая|ском|ского))\s+"
     r"(?P<type>(?i:городско\w+\s+округ\w*|муниципальн\w+\s+район\w*|муниципальн\w+\s+округ\w*|район\w*"
     r"|(?:городско\w+\s+|районно\w+\s+|сельско\w+\s+)?муниципальн\w+\s+образовани\w*))")
+#: Every district type has «район», «округ» or «муниципальн…»: scanned from those words.
+_DISTRICTS = rx.Anchored(_DISTRICT, rx.Literals(("район", "округ", "муниципальн"), fold=True), back=96, ahead=64)
 _CITY = rx.compile(r"(?<![\w-])(?:г\.|города|город|городе|ГОРОД|ГОРОДА)\s*(?P<name>[А-ЯЁ][А-ЯЁа-яё]+(?:\s?-\s?[А-ЯЁ][А-ЯЁа-яё]+)*)")
+_CITIES = rx.Anchored(_CITY, rx.Literals(("г.", "город", "ГОРОД")), back=0, ahead=96)
 _MO = rx.compile(r"(?<![\w-])(?:МО|муниципального образования|муниципальное образование)\s*«(?P<name>[^«»\n]{3,60})»")
 #: The type first and a noun name: «городского округа Ступино», «г.о. Сызрань», «ЗАТО Северск».
 _TYPE_FIRST = rx.compile(
@@ -288,7 +295,7 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
         votes[name] += weight
         regions.setdefault(name, region_key)
 
-    for m in _DISTRICT.finditer(_with_headings_cased(text)):
+    for m in _DISTRICTS.finditer(_with_headings_cased(text)):
         if not _adjective(m.group("adj")):
             continue  # «Уставом городского округа …»: a noun, not the district's name
         phrase = _district_name(m.group("adj"), re.sub(r"\s+", " ", m.group("type").lower()))
@@ -322,7 +329,7 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
         candidates.setdefault(key, found)
         centres[key] = name
-    for m in _CITY.finditer(text):
+    for m in _CITIES.finditer(text):
         raw = m.group("name")
         city = "-".join(w[:1].upper() + lemma(w)[1:] if w else w for w in re.split(r"\s?-\s?", raw))
         found = gaz.municipalities(city) or gaz.municipalities(raw)
@@ -421,7 +428,7 @@ def extract_meta(text: str) -> ResolutionMeta:
         region_key = _region_by_institutions(text)
     region = gaz.regions[region_key].name if region_key else None
     participants = participants_text = None
-    for m in _PARTICIPANTS.finditer(text):
+    for m in _PARTICIPANT_COUNTS.finditer(text):
         before = text[max(0, m.start() - 120):m.start()].lower()
         if "участ" in before or "присутств" in before:
             participants = int(m.group("n"))

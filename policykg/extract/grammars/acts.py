@@ -40,6 +40,10 @@ ACT_TYPE = (
     r"|закон\w*|указ\w*|постановлени\w*|распоряжени\w*|приказ\w*|письм\w*|решени\w*|(?-i:ФК?З))"
 )
 _HEAD = rx.compile(rf"(?<![\w-]){ACT_TYPE}(?![\w-])", _I)
+#: Act heads scanned from their type words (the «федеральный (конституционный)» before «закон» in the window).
+_HEADS = rx.Anchored(_HEAD, rx.Literals(
+    ("закон", "указ", "постановлени", "распоряжени", "приказ", "письм", "решени", "фз", "фкз"), fold=True),
+    back=64, ahead=64)
 NUM_SIGN = r"(?:№|N|No|Nо|N°)"
 #: An act number; after a convocation's Roman numeral it may carry the council's letters:
 #: «№ 188-VII РД» (решение Думы седьмого созыва).
@@ -71,8 +75,8 @@ _SANITARY = rx.compile(
 
 #: «474-го Указа» always has «указ», a sanitary code its СанПиН/СП/ГН:
 #: scanning from those is cheaper than trying every digit and capital of the text.
-_NUMBERS_FIRST = rx.Anchored(_NUMBER_FIRST, rx.compile(r"указ", _I), back=16, ahead=16)
-_SANITARY_CODES = rx.Anchored(_SANITARY, re.compile(r"СанПиН|СП|ГН"), back=96, ahead=48)
+_NUMBERS_FIRST = rx.Anchored(_NUMBER_FIRST, rx.Literals(("указ",), fold=True), back=16, ahead=16)
+_SANITARY_CODES = rx.Anchored(_SANITARY, rx.Literals(("СанПиН", "СП", "ГН")), back=96, ahead=48)
 
 #: «майского указа 2018 года», «майский Указ Президента РФ 2024 г.»: a popular name with its year.
 #: Without the year («исполнения майского указа») only in the singular — «майские указы» are the
@@ -85,7 +89,7 @@ _NICKNAME = rx.compile(
 _SINGULAR = re.compile(r"указ(?:а|у|ом|е)?", _I)
 #: Every nickname match contains «указ»: scanning for the adjective would try every word.
 #: Window: one adjective before it, «указа Президента Российской Федерации 2018 года» after.
-_NICKNAMES = rx.Anchored(_NICKNAME, rx.compile(r"указ", _I), back=64, ahead=96)
+_NICKNAMES = rx.Anchored(_NICKNAME, rx.Literals(("указ",), fold=True), back=64, ahead=96)
 
 
 @lru_cache(maxsize=1)
@@ -263,7 +267,7 @@ def find(text: str) -> list[Candidate]:
     [('federal_law', '273-ФЗ'), ('presidential_decree', '474')]
     """
     out: list[Candidate] = []
-    for m in _HEAD.finditer(text):
+    for m in _HEADS.finditer(text):
         if _APPENDIX.search(text, max(0, m.start() - 30), m.start()):
             continue  # «Приложение к приказу от … № 412»: the document itself
         res = _issuer_then_tail(text, m.end())

@@ -73,7 +73,7 @@ _FORM_RE = rx.compile(rf"(?<![\w/-])(?P<form>{FORMS})(?![а-яёА-ЯЁa-zA-Z])"
 #: «…»», «ОГБПОУ «…»»). Every such form has «…ОУ»/«…У»: the scan starts from those.
 _SHAPED_FORMS = rx.Anchored(rx.compile(
     r"(?<![\w/-])(?P<form>[А-ЯЁ]{0,5}(?:ОУ|АУ|БУ|КУ)(?:\s[А-ЯЁ]{2,4})?(?:\s(?:ДПО|ДО|ВО|СПО|ПО))?)(?=\s?«)"),
-    re.compile("ОУ|АУ|БУ|КУ"), back=8, ahead=24)
+    rx.Literals(("ОУ", "АУ", "БУ", "КУ")), back=8, ahead=24)
 #: A town named between a legal form and the name: «МАУ ЗАТО Северск «…»», «МБОУ г. Иркутска СОШ № 5».
 _TOWN = r"(?-i:ЗАТО\s[А-ЯЁ][\w-]+|г\.\s?[А-ЯЁ][\w-]+|города\s[А-ЯЁ][\w-]+)"
 #: The region after an institute's abbreviation: «ГБОУ ИРО Краснодарского края».
@@ -94,7 +94,7 @@ _INSTITUTION = rx.compile(
     rf"(?:\s?(?P<name>«[^«»\n]{{2,60}}»))?(?:\s?{HONORIFIC})?", re.IGNORECASE)
 #: Every institution has its «№»: the window holds a type before it («средней
 #: общеобразовательной школы») and the number, a quoted name and an honorific after it.
-_INSTITUTIONS = rx.Anchored(_INSTITUTION, re.compile("№"), back=96, ahead=160)
+_INSTITUTIONS = rx.Anchored(_INSTITUTION, rx.Literals(("№",)), back=96, ahead=160)
 
 EDU_BODY = (
     r"(?:управлени|отдел|комитет|департамент|министерств)\w*\s+"
@@ -124,6 +124,12 @@ _ADMIN = rx.compile(
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:городского\s+|районного\s+|сельского\s+)?муниципального\s+образования"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа))",
     re.IGNORECASE)
+#: The bodies, administrations, territorial offices and named institutions are scanned from
+#: their head words (:class:`policykg.rx.Anchored`): a case-insensitive pattern whose first
+#: letters include «о» or «а» is otherwise tried at almost every position of the text.
+_BODIES = rx.Anchored(_BODY, rx.Literals(("управлени", "отдел", "комитет", "департамент", "министерств"), fold=True),
+                      back=8, ahead=480)
+_ADMINS = rx.Anchored(_ADMIN, rx.Literals(("администраци", "мэри"), fold=True), back=8, ahead=400)
 _REGION_TAIL = rf"(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|\s+Республики\s+[{_UP}][\w-]+)?"
 _COUNCIL = rx.compile(
     rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*(?:\s+{PLACE}{_REGION_TAIL})?"
@@ -133,27 +139,29 @@ _COUNCIL = rx.compile(
     re.IGNORECASE)
 #: Every council names a Дума, a Совет or a Собрание: an adjective before it («Городской»),
 #: a place or «депутатов … муниципального района» after it.
-_COUNCILS = rx.Anchored(_COUNCIL, rx.compile(r"дум|совет|собрани", re.IGNORECASE), back=64, ahead=200)
+_COUNCILS = rx.Anchored(_COUNCIL, rx.Literals(("дум", "совет", "собрани"), fold=True), back=64, ahead=200)
 #: A school by its own name without a legal form or a number: «высокий износ зданий Малинской
 #: СОШ» (inside «МБОУ «Малинская СОШ»» the overlap filter keeps the longer mention).
 _OWN_SCHOOLS = rx.Anchored(rx.compile(
     rf"(?<![\w-])[{_UP}][а-яё]+(?:-[{_UP}][а-яё]+)?(?:ск|цк)(?:ая|ой|ую|ом)\s+(?:СОШ|ООШ|НОШ|СКШ)(?![\w-])(?!\s*№)"),
-    re.compile("СОШ|ООШ|НОШ|СКШ"), back=40, ahead=8)
+    rx.Literals(("СОШ", "ООШ", "НОШ", "СКШ")), back=40, ahead=8)
 #: A ministry's territorial directorate, named after a direction or a town: «Западное управление
 #: министерства образования Самарской области», «Отрадненского управления …»; scanned near «министерств».
 _DIRECTORATES = rx.Anchored(rx.compile(
     rf"(?<![\w-])(?:(?:Северо-|Юго-)?(?:Западн|Восточн|Северн|Южн|Центральн)\w+|[{_UP}][а-яё]+ск\w+)\s+"
     rf"(?:территориальн\w+\s+)?управлени\w*\s+министерств\w+\s+(?:образования(?:\s+и\s+науки)?|просвещения)\s+"
     rf"(?:[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|Республики\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?)"),
-    re.compile("министерств"), back=64, ahead=96)
+    rx.Literals(("министерств",)), back=64, ahead=96)
 _TERRITORIAL = rx.compile(
     rf"(?<![\w-])(?:Управлени|Отдел|Территориальн\w+\s+отдел)\w*\s+(?:Роспотребнадзора|Рособрнадзора|Росгвардии|МЧС\s+России|МВД\s+России|ГИБДД|Минюста\s+России)"
     rf"\s+по\s+(?:(?:[{_UP}][\w-]+(?:ой|ому)\s+(?:области|краю))|Республике\s+[{_UP}][\w-]+(?:\s[{_UP}][\w-]+)?(?:\s\([{_UP}]\w+\))?|г(?:ороду|\.)\s?[{_UP}][\w-]+)")
+_TERRITORIALS = rx.Anchored(_TERRITORIAL, rx.Literals(
+    ("Роспотребнадзора", "Рособрнадзора", "Росгвардии", "МЧС", "МВД", "ГИБДД", "Минюста")), back=64, ahead=200)
 _ABBR_INST = rx.compile(
     r"(?<![\w-])(?P<a>[А-ЯЁ][А-ЯЁа-яё]{0,4}(?:ИРО|ИПК|ИПКРО|ИПКиПРО|РИПК|ГПУ|ГУ|ГТУ|ГМУ|ГАУ|ПИ|ИРОиПК)|ИРО|ИПК)(?![\w-])")
 #: Every institute abbreviation ends in one of these: looking near them is cheaper than trying
 #: every capitalised word.
-_ABBR_INSTS = rx.Anchored(_ABBR_INST, re.compile("ИРО|ИПК|ГУ|ГТУ|ГМУ|ГАУ|ГПУ|ПИ"), back=8, ahead=16)
+_ABBR_INSTS = rx.Anchored(_ABBR_INST, rx.Literals(("ИРО", "ИПК", "ГУ", "ГТУ", "ГМУ", "ГАУ", "ГПУ", "ПИ")), back=8, ahead=16)
 _NAMED = rx.compile(
     rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом|им|ым)\s+)+"
     rf"(?:[а-яё]+(?:ого|ий|ый|ой|ая|ом|им|ым)\s+){{0,3}}"
@@ -164,6 +172,8 @@ _NAMED = rx.compile(
     rf"повышения\s+квалификации|непрерывного\s+повышения\s+профессионального\s+мастерства(?:\s+педагогических\s+работников)?|"
     rf"оценки\s+качества\s+образования|мониторинга\s+качества\s+образования)"
     rf"(?:\s+(?:[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|Республики\s+[{_UP}]\w+))?)")
+_NAMEDS = rx.Anchored(_NAMED, rx.Literals(
+    ("университет", "институт", "академи", "колледж", "техникум", "училищ", "центр"), fold=True), back=200, ahead=200)
 
 _SUBTYPE_WORDS: tuple[tuple[str, str], ...] = (
     (r"^«?(?:управлени|отдел|комитет|департамент)\w*\s+(?:по\s+)?образовани", "government_body"),
@@ -210,6 +220,10 @@ _SPELLED_FORM = rx.compile(
     r"(?:учреждени|организаци)\w*(?:\s+(?:дополнительного(?:\s+профессионального)?|высшего|среднего\s+профессионального)"
     r"\s+образования)?(?:\s+культуры)?)(?:\s?(?=«)|(?=\s+(?:[А-ЯЁ][а-яё]+(?:ой|ого)\s+(?:области|края)\s+)?"
     r"(?:средн|основн|начальн|гимнази|лице|школ|детск)\w*\s))", re.IGNORECASE)
+#: Every spelled-out form names an «учреждение» or an «организация»: looking near those words is
+#: cheaper than trying the pattern at every adjective. Window: up to six words before, the rest after.
+_SPELLED_FORMS = rx.Anchored(_SPELLED_FORM, rx.Literals(("учреждени", "организаци"), fold=True),
+                             back=200, ahead=220)
 #: The unquoted name after a spelled-out form: «… учреждения Самарской области средней
 #: общеобразовательной школы № 10», with an honorific of up to four more names.
 _SPELLED_NAME = rx.compile(
@@ -223,7 +237,7 @@ _FORM_WORDS = (("дошкольн", "kindergarten"), ("дополнительн�
 def _spelled_forms(text: str) -> list[Candidate]:
     """«муниципального автономного общеобразовательного учреждения «Средняя … школа № 4»»."""
     out: list[Candidate] = []
-    for m in _SPELLED_FORM.finditer(text):
+    for m in _SPELLED_FORMS.finditer(text):
         if text[m.end():m.end() + 1] == "«":
             q = quoted_at(text, m.end(), eager=True)
             if q is None or q.end - q.start < 3:
@@ -352,7 +366,7 @@ def find(text: str) -> list[Candidate]:
             start, end = start - 1, end + 1  # «СОШ №5» on its own (gold README rule 8)
         out.append(Candidate(start, end, "organisation", institution_subtype(name, "school"),
                              "org.numbered", attrs={"name": name, "number": _number(name)}, priority=2))
-    for m in _BODY.finditer(text):
+    for m in _BODIES.finditer(text):
         head = m.group("head")
         if head.lower().startswith(("отдел", "управлени", "комитет", "департамент")) and \
                 re.search(r"образованием|образованию\b", head) and not head.lower().startswith("комитет"):
@@ -360,7 +374,7 @@ def find(text: str) -> list[Candidate]:
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.edu_body",
                              attrs={"name": m.group(0), "head": head, "place": m.group("place")},
                              priority=2))
-    for m in _ADMIN.finditer(text):
+    for m in _ADMINS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin",
                              attrs={"name": m.group(0), "place": m.group("place")}, priority=1))
     for m in _ABBR_INSTS.finditer(text):
@@ -376,13 +390,13 @@ def find(text: str) -> list[Candidate]:
     for m in _OWN_SCHOOLS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "school", "org.own_name",
                              attrs={"name": m.group(0), "number": None}, priority=1))
-    for m in (*_TERRITORIAL.finditer(text), *_DIRECTORATES.finditer(text)):
+    for m in (*_TERRITORIALS.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
     for m in _COUNCILS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
                              attrs={"name": m.group(0)}, priority=1))
-    named = list(_NAMED.finditer(text))
+    named = list(_NAMEDS.finditer(text))
     skip: set[int] = set()
     for i, m in enumerate(named):
         if i in skip:

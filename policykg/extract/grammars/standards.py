@@ -41,6 +41,9 @@ _PROF = rx.compile(
     r"(?:\s+(?P<who>педагога(?:\s+дополнительного\s+образования(?:\s+детей\s+и\s+взрослых)?|-психолога)?"
     r"|воспитателя|руководителя\s+образовательной\s+организации|специалиста\s+в\s+области\s+воспитания))?",
     re.IGNORECASE)
+#: Both full-name scans run from «стандарт» (in «профстандарт» too).
+_FGOS_FULLS = rx.Anchored(_FGOS_FULL, rx.Literals(("стандарт",), fold=True), back=96, ahead=320)
+_PROFS = rx.Anchored(_PROF, rx.Literals(("стандарт",), fold=True), back=40, ahead=120)
 
 
 def _levels(abbr: str | None, spelled: str | None) -> list[str]:
@@ -66,14 +69,14 @@ def find(text: str) -> list[Candidate]:
     [['НОО', 'ООО'], ['СОО']]
     """
     out: list[Candidate] = []
-    for pattern, rule in ((_FGOS_ABBR, "standard.fgos_abbr"), (_FGOS_FULL, "standard.fgos_full")):
+    for pattern, rule in ((_FGOS_ABBR, "standard.fgos_abbr"), (_FGOS_FULLS, "standard.fgos_full")):
         for m in pattern.finditer(text):
             groups = m.groupdict()
             levels = _levels(groups.get("abbr"), groups.get("spelled"))
             ovz = bool(re.search(r"ОВЗ|ограниченн|отсталост|У/?О$", m.group(0)))
             out.append(Candidate(m.start(), m.end(), "standard", "fgos", rule,
                                  attrs={"levels": levels, "ovz": ovz}, priority=2))
-    for m in _PROF.finditer(text):
+    for m in _PROFS.finditer(text):
         end = m.end()
         title = None
         rest = text[end:end + 2]
