@@ -51,11 +51,13 @@ def _sub(pattern: re.Pattern[str] | rx.Anchored, text: str, repl: Callable[[re.M
 # --- length-changing cleaners -------------------------------------------------
 
 _DEBRIS = rx.compile(r"\[(?:bookmark|anchor|footnote|image)[^\]\n]{0,80}\]|\*\*|__(?=\w)|(?<=\w)__")
+#: Every piece of debris contains one of these: most texts have none and are not scanned.
+_DEBRIS_MARKS = ("**", "__", "[bookmark", "[anchor", "[footnote", "[image")
 
 
 def debris(text: str) -> tuple[str, list[Edit] | None]:
     """Drop docx-conversion debris: ``[bookmark: _GoBack]``, ``**bold**`` markers."""
-    if "[" not in text and "**" not in text and "__" not in text:
+    if not any(mark in text for mark in _DEBRIS_MARKS):
         return text, None
     return _sub(_DEBRIS, text, "")
 
@@ -117,7 +119,11 @@ def _merge_overlapping(edits: list[Edit]) -> list[Edit]:
 
 #: The capital first: it is rare, so most positions fail on one character test.
 _CAMEL = re.compile(r"(?=[А-ЯЁ][а-яё])(?<=[а-яё]{3})")
-_LONG_WORD = rx.compile(r"(?<![а-яё])[а-яё]{9,}")
+#: Maximal runs of lower-case letters; the words of nine letters or more among them may be glued.
+#: (A pattern that begins with a character class is scanned by the regex engine's fast loop, one
+#: that begins with a lookbehind is tried at every position.)
+_RUN = re.compile("[а-яё]+")
+_LOWER_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 _SHORT_WORDS = frozenset("в во с со к ко и о об у на по за из от до не г".split())
 
 
@@ -133,13 +139,16 @@ def glued(text: str) -> tuple[str, list[Edit] | None]:
 
     lowered = text.lower()
     # Decide once per distinct long word; most texts have none to split.
-    cuts = {w: c for w in set(_LONG_WORD.findall(lowered)) if (c := _split_point(w)) is not None}
+    cuts = {w: c for w in set(_RUN.findall(lowered)) if len(w) >= 9 and (c := _split_point(w)) is not None}
     edits: list[Edit] = []
-    if cuts:
-        for m in _LONG_WORD.finditer(lowered):
-            cut = cuts.get(m.group(0))
-            if cut is not None:
-                edits.append((m.start() + cut, m.start() + cut, " "))
+    for word, cut in cuts.items():  # few: find each where it stands as a whole run
+        i = lowered.find(word)
+        while i != -1:
+            j = i + len(word)
+            if (not i or lowered[i - 1] not in _LOWER_LETTERS) and (j == len(lowered) or lowered[j] not in _LOWER_LETTERS):
+                edits.append((i + cut, i + cut, " "))
+            i = lowered.find(word, j)
+    edits.sort()
     if not edits:
         return text, camel
     parts, last = [], 0

@@ -437,6 +437,11 @@ def level_words(context: list[str]) -> list[str]:
     return levels
 
 
+#: Registry subtypes whose quoted names need the words before them (the programme's owner, the
+#: federal project's level words).
+_NEEDS_CONTEXT = frozenset({"programme", "national_project", "federal_project"})
+
+
 @Language.component("policykg_quoted")
 def quoted_component(doc: Doc) -> Doc:
     """Quoted names: registry entries in any case form, else named projects by context."""
@@ -458,7 +463,11 @@ def quoted_component(doc: Doc) -> Doc:
                     end = q.inner_start + words[pre[1] - 1].end()
                     if end < len(text) and text[end] == "+":
                         end += 1
-        context, bracketed = context_before(text, q.start)
+        if entry is None and (not q.closed or q.depth) or \
+                entry is not None and not entry.context and entry.subtype not in _NEEDS_CONTEXT:
+            context, bracketed = [], False  # nothing below reads the words before it
+        else:
+            context, bracketed = context_before(text, q.start)
         # «государственная программа Иркутской области «Развитие образования»», «муниципальной
         # программы «Образование»»: a region's or a town's programme of that name, not the federal one
         owner_level = _programme_owner(context) if entry is not None and (

@@ -56,6 +56,9 @@ _MO = rx.compile(r"(?<![\w-])(?:МО|муниципального образов
 _TYPE_FIRST = rx.compile(
     r"(?<![\w-])(?:(?P<zato>ЗАТО)|(?i:городск\w+\s+округ\w*)|г\.\s?о\.)\s+(?P<name>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*|[А-ЯЁ]{3,}(?:-[А-ЯЁ]+)*)"
     r"(?![\w-])")
+#: The pattern scopes its flags, so it has no first-character guard: scanned from its type words.
+_TYPE_FIRSTS = rx.Anchored(_TYPE_FIRST, rx.Literals(("зато", "городск", "г."), fold=True), back=0, ahead=128)
+_MOS = rx.Anchored(_MO, rx.Literals(("МО", "муниципальн")), back=0, ahead=128)
 
 
 _DOC_DATE = rx.compile(
@@ -309,7 +312,7 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
             forms[key] = phrase
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
         candidates.setdefault(key, found)
-    for m in _MO.finditer(text):
+    for m in _MOS.finditer(text):
         if _ORG_BEFORE_TITLE.search(text, max(0, m.start() - 16), m.start()):
             continue  # «ГОУ ВО МО «Московский … университет»»: МО is the region in a legal form
         name = m.group("name").strip()
@@ -318,7 +321,7 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
         forms.setdefault(key, found[0].name if len(found) == 1 else name)
         vote(key, m.start(), found[0].region_key if len(found) == 1 else None)
         candidates.setdefault(key, found)
-    for m in _TYPE_FIRST.finditer(text):
+    for m in _TYPE_FIRSTS.finditer(text):
         raw = m.group("name")
         if lemma(raw) in _NOT_NAMES or any(p.tag.POS == "ADJF" for p in morph().parse(raw.lower())[:1]):
             continue  # «городского округа Ступино», not «… городского округа Московской области»
@@ -381,13 +384,18 @@ def _region_in_text(text: str) -> str | None:
     counts: Counter[str] = Counter()
     firsts = _region_first_lemmas(gaz.region_by_lemmas)
     starts = _starts_region
+    if len(starts) > 200_000:  # bounded: memory must not grow with the corpus
+        starts.clear()
+    # Decide once per distinct word (set operations at C speed), then visit only the few
+    # positions of the words that can start a region's name.
+    distinct = set(words)
+    for word in distinct.difference(starts):
+        starts[word] = lemma(word) in firsts
+    can_start = {w for w in distinct if starts[w]}
+    if not can_start:
+        return None
     for i, word in enumerate(words):
-        can = starts.get(word)
-        if can is None:
-            if len(starts) > 200_000:  # bounded: memory must not grow with the corpus
-                starts.clear()
-            can = starts[word] = lemma(word) in firsts
-        if not can:
+        if word not in can_start:
             continue
         lemmas = [lemma(w) for w in words[i:i + 4]]
         for n in (2, 3, 1, 4):
