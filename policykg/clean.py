@@ -50,7 +50,9 @@ def _sub(pattern: re.Pattern[str] | rx.Anchored, text: str, repl: Callable[[re.M
 
 # --- length-changing cleaners -------------------------------------------------
 
-_DEBRIS = rx.compile(r"\[(?:bookmark|anchor|footnote|image)[^\]\n]{0,80}\]|\*\*|__(?=\w)|(?<=\w)__")
+#: Every branch begins with a literal character (``(?<=\w)__`` is written ``_(?<=\w_)_``), so the
+#: regex engine scans for ``[``, ``*`` and ``_`` in its fast loop instead of trying every position.
+_DEBRIS = re.compile(r"\[(?:bookmark|anchor|footnote|image)[^\]\n]{0,80}\]|\*\*|__(?=\w)|_(?<=\w_)_")
 #: Every piece of debris contains one of these: most texts have none and are not scanned.
 _DEBRIS_MARKS = ("**", "__", "[bookmark", "[anchor", "[footnote", "[image")
 
@@ -62,7 +64,8 @@ def debris(text: str) -> tuple[str, list[Edit] | None]:
     return _sub(_DEBRIS, text, "")
 
 
-_INVISIBLE = rx.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+#: Written ``[…][…]*``, not ``[…]+``: the regex engine's fast scan needs a character class first.
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff][\u00ad\u200b\u200c\u200d\u2060\ufeff]*")
 
 
 def invisible(text: str) -> tuple[str, list[Edit] | None]:
@@ -70,7 +73,8 @@ def invisible(text: str) -> tuple[str, list[Edit] | None]:
     return _sub(_INVISIBLE, text, "")
 
 
-_LINE_HYPHEN = rx.compile(rf"(?<=[{_CYR}])-[ \t]*\n[ \t]*(?=[а-яё])")
+#: «(?<=[а-я])-…» written with the hyphen first, so that the engine scans for hyphens.
+_LINE_HYPHEN = re.compile(rf"-(?<=[{_CYR}]-)[ \t]*\n[ \t]*(?=[а-яё])")
 #: Every match has «- » after a word: looking near those is much cheaper than trying every word.
 _SPACE_HYPHEN = rx.Anchored(rx.compile(rf"(?<![{_CYR}])([{_CYR}]{{2,}})- +([а-яё]{{2,}})"),
                             re.compile(rf"(?<=[{_CYR}])- "), back=64, ahead=64)
@@ -118,7 +122,7 @@ def _merge_overlapping(edits: list[Edit]) -> list[Edit]:
 
 
 #: The capital first: it is rare, so most positions fail on one character test.
-_CAMEL = re.compile(r"(?=[А-ЯЁ][а-яё])(?<=[а-яё]{3})")
+_CAMEL = re.compile(r"[А-ЯЁ](?<=[а-яё]{3}[А-ЯЁ])(?=[а-яё])")  # the space goes before the capital
 #: Maximal runs of lower-case letters; the words of nine letters or more among them may be glued.
 #: (A pattern that begins with a character class is scanned by the regex engine's fast loop, one
 #: that begins with a lookbehind is tried at every position.)
@@ -134,7 +138,10 @@ def glued(text: str) -> tuple[str, list[Edit] | None]:
     capitalised word), and ``Стратегиицифровой`` → ``Стратегии цифровой`` when
     pymorphy3 knows neither the glued word nor fails to know both halves.
     """
-    text, camel = _sub(_CAMEL, text, " ")
+    camel: list[Edit] | None = [(m.start(), m.start(), " ") for m in _CAMEL.finditer(text)] or None
+    if camel:
+        text = " ".join(text[a:b] for a, b in zip([0, *(s for s, _, _ in camel)], [*(s for s, _, _ in camel), len(text)],
+                                                   strict=True))
     stage1 = Stage.from_edits(camel, len(text)) if camel else None
 
     lowered = text.lower()
@@ -213,7 +220,7 @@ _YO = str.maketrans("ёЁ", "еЕ")
 _LOOKALIKE = str.maketrans("aAcCeEHKMoOpPTxXyBk", "аАсСеЕНКМоОрРТхХуВк")
 _CYRILLIC = re.compile(f"[{_CYR}]")
 _WORD_CHAR = re.compile(r"\w")
-_LATIN_RUN = re.compile(r"[a-zA-Z]+")
+_LATIN_RUN = re.compile(r"[a-zA-Z][a-zA-Z]*")
 _LATIN = rx.compile(r"[a-zA-Z]")
 
 

@@ -105,10 +105,31 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
     return "[" + "".join(sorted(out)) + "]"
 
 
+def _engine_scans_fast(pattern: str, flags: int) -> bool:
+    """Does the regex engine itself skip to possible starts (a literal prefix, or a first
+    character class it can test without case folding)? Then a guard would only slow it down:
+    the engine's fast loop needs the pattern's first item to be that character or class.
+
+    >>> _engine_scans_fast("[«»]", 0), _engine_scans_fast("(?<!x)[«»]", 0), _engine_scans_fast("[а-я]", re.I)
+    (True, False, False)
+    """
+    try:
+        from re import _compiler  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern, flags)
+        prefix, _skip, _all = _compiler._get_literal_prefix(parsed, parsed.state.flags)
+        return bool(prefix) or bool(_compiler._get_charset_prefix(parsed, parsed.state.flags))
+    except Exception:  # noqa: BLE001 - private helpers of the re module: when they change, guard as before
+        return False
+
+
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001 - mirrors re.compile
-    """``re.compile(pattern, flags)`` with the first-character guard when it can be told."""
+    """``re.compile(pattern, flags)`` with the first-character guard when it can be told and
+    the engine does not already scan for the first character."""
     if pattern.startswith("(?") and re.match(r"\(\?[aiLmsux]+\)", pattern):
         return re.compile(pattern, flags)  # global inline flags must stay first
+    if _engine_scans_fast(pattern, flags):
+        return re.compile(pattern, flags)
     guard = first_chars(pattern, flags)
     return re.compile(pattern if guard is None else f"(?={guard}){pattern}", flags)
 

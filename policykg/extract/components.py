@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-from spacy.attrs import LEMMA, LOWER, ORTH
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -250,31 +250,40 @@ class RegistryMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found = _candidates(doc)
         strings = doc.vocab.strings
+        words = doc.user_data.get(WORDS)
+        if not isinstance(words, list) or len(words) != len(doc):
+            words = [tok.text for tok in doc]
+        idx = doc.to_array(IDX).tolist()
+
+        def chars(start: int, end: int) -> tuple[int, int]:
+            """Character bounds of tokens ``start:end`` (without making a Span)."""
+            return idx[start], idx[end - 1] + len(words[end - 1])
+
         for match_id, start, end in self.phrases(doc):
             e = self.reg.entries[strings[match_id]]
-            span = doc[start:end]
-            found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.phrase", 2))
+            found.append(_entry_candidate(e, *chars(start, end), "registry.phrase", 2))
         text = doc_text(doc)
         for match_id, start, end in self.capitalised(doc):
             e = self.reg.entries[strings[match_id]]
-            span = doc[start:end]
-            before = text[max(0, span.start_char - 3):span.start_char].rstrip()
-            if not span.text[:1].isupper() or not before or before[-1] in ".!?:;«\n" or span.text.isupper():
+            a, b = chars(start, end)
+            surface = text[a:b]
+            before = text[max(0, a - 3):a].rstrip()
+            if not surface[:1].isupper() or not before or before[-1] in ".!?:;«\n" or surface.isupper():
                 continue
-            if e.context and not _has_context(context_before(text, span.start_char)[0], e.context):
+            if e.context and not _has_context(context_before(text, a)[0], e.context):
                 continue
-            found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.capitalised", 1))
+            found.append(_entry_candidate(e, a, b, "registry.capitalised", 1))
         for match_id, start, end in self.acts(doc):
             act = self.short_acts[strings[match_id]]
-            span = doc[start:end]
-            found.append(Candidate(span.start_char, span.end_char, "act", act["subtype"], "act.short_name",
+            a, b = chars(start, end)
+            found.append(Candidate(a, b, "act", act["subtype"], "act.short_name",
                                    attrs={"number": act["number"], "issuer": act.get("issuer")}, priority=1))
         for key, start, end in self.abbr_matches(doc):
             e = self.reg.entries[key]
-            span = doc[start:end]
-            if _in_upper_line(text, span.start_char) and len(span.text) < 5:
+            a, b = chars(start, end)
+            if _in_upper_line(text, a) and b - a < 5:
                 continue  # an upper-case heading makes every word look like an abbreviation
-            found.append(_entry_candidate(e, span.start_char, span.end_char, "registry.abbr", 1))
+            found.append(_entry_candidate(e, a, b, "registry.abbr", 1))
         return doc
 
     def abbr_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
@@ -651,10 +660,13 @@ def overlaps_component(doc: Doc) -> Doc:
                                attrs={"registry": span.id_} if span.id_ else {}, priority=2))
     refs = longest_then_leftmost(cands)
     doc.user_data[REFS] = refs
-    spans = []
-    for c in refs:
-        s = doc.char_span(c.start, c.end, label=f"{c.kind}/{c.subtype}", alignment_mode="expand")
-        if s is not None:
-            spans.append(Span(doc, s.start, s.end, label=s.label_, span_id=c.key or ""))
-    doc.spans["refs"] = spans
+    # Token bounds of every reference at once (what ``doc.char_span(..., alignment_mode="expand")``
+    # gives, without a Python call per reference): the token holding the first character and the
+    # tokens up to the one holding the last.
+    starts = doc.to_array(IDX)
+    first = np.searchsorted(starts, np.array([c.start for c in refs], dtype=starts.dtype), side="right") - 1
+    last = np.searchsorted(starts, np.array([c.end - 1 for c in refs], dtype=starts.dtype), side="right")
+    doc.spans["refs"] = [Span(doc, s, e, label=f"{c.kind}/{c.subtype}", span_id=c.key or "")
+                         for c, s, e in zip(refs, first.tolist(), last.tolist(), strict=True)
+                         if 0 <= s < e and c.end > c.start]
     return doc

@@ -361,7 +361,7 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
     return forms[best], regions.get(best), [m.region_key for m in candidates.get(best, [])]
 
 
-_REGION_WORD = rx.compile(r"[А-ЯЁа-яё-]+")
+_REGION_WORD = re.compile(r"[А-ЯЁа-яё-][А-ЯЁа-яё-]*")  # class first: the engine's fast scan
 _first_lemmas: tuple[object, frozenset[str]] | None = None
 
 

@@ -32,7 +32,8 @@ _LEVEL_WORDS = rf"(?:{'|'.join(v[1] for v in LEVELS.values())})"
 _SPELLED = rf"{_LEVEL_WORDS}(?:\s*(?:,|и)\s*{_LEVEL_WORDS})*\s+(?:образовани\w*)"
 _OVZ = r"(?:\s+(?:для\s+)?(?:обучающихся|детей)\s+с\s+(?:ОВЗ|ограниченными\s+возможностями\s+здоровья|умственной\s+отсталостью(?:\s+\(интеллектуальными\s+нарушениями\))?)|\s+ОВЗ|\s+У/?О)?"
 _FGOS_ABBR = rx.compile(
-    rf"(?<![\w-])ФГОС(?:-2021)?(?:\s+(?P<abbr>{_ABBR}(?:\s*(?:,|и|/)\s*{_ABBR})*)(?![\w-])|\s+(?P<spelled>{_SPELLED}))?{_OVZ}")
+    # «ФГОС» first (its lookbehind after it): the engine then searches for the literal
+    rf"ФГОС(?<![\w-]ФГОС)(?:-2021)?(?:\s+(?P<abbr>{_ABBR}(?:\s*(?:,|и|/)\s*{_ABBR})*)(?![\w-])|\s+(?P<spelled>{_SPELLED}))?{_OVZ}")
 _FGOS_FULL = rx.compile(
     rf"(?<![\w-])федеральн\w+\s+(?:государственн\w+\s+)?образовательн\w+\s+стандарт\w*"
     rf"(?:\s+(?P<spelled>{_SPELLED}))?{_OVZ}", re.IGNORECASE)
