@@ -40,8 +40,8 @@ _PARTICIPANTS = rx.compile(
     r"(?P<who>человек|педагог\w*|участник\w*|работник\w*|специалист\w*|руководител\w*|представител\w*)",
     re.IGNORECASE)
 #: Scanned from «<number> <who>» (a digit is a cheap first character), the qualifier read back from there.
-_PARTICIPANT_COUNTS = rx.Anchored(_PARTICIPANTS, rx.compile(
-    r"\d{2,5}\s+(?:человек|педагог|участник|работник|специалист|руководител|представител)", re.IGNORECASE),
+_PARTICIPANT_COUNTS = rx.Anchored(_PARTICIPANTS, re.compile(
+    r"\d\d{1,4}\s+(?:человек|педагог|участник|работник|специалист|руководител|представител)", re.IGNORECASE),
     back=40, ahead=80)
 _DISTRICT = rx.compile(
     r"(?<![\w-])(?P<adj>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ]?[а-яё]+)?(?:ого|ом|ий|ой|ый|ая|ском|ского))\s+"
