@@ -110,6 +110,21 @@ def hyphens(text: str) -> tuple[str, list[Edit] | None]:
     return text2, _merge_overlapping(merged)
 
 
+#: A line end inside a sentence: a lower-case letter or a comma before it, a lower-case letter,
+#: a digit or «№» after it («утверждённой постановлением\nадминистрации города», «Детский
+#: сад\n№ 3»): the text of a narrow column, a PDF line or a hard-wrapped .txt.
+_WRAP = re.compile(r"\n(?<=[а-яёa-z,]\n)(?=[а-яёa-z№\d])")
+
+
+def wraps(text: str) -> tuple[str, None]:
+    """Line ends inside a sentence → spaces, so that a reference wrapped across two lines reads as
+    one phrase. A line that ends with a full stop, a colon or a semicolon, or a next line that
+    begins with a capital, a dash or a bracket, keeps its line end (headings, list items)."""
+    if "\n" not in text:
+        return text, None
+    return _WRAP.sub(" ", text), None
+
+
 def _merge_overlapping(edits: list[Edit]) -> list[Edit]:
     out: list[Edit] = []
     for s, e, r in edits:
@@ -318,6 +333,7 @@ CLEANERS: dict[str, Cleaner] = {
     "debris": debris,
     "invisible": invisible,
     "hyphens": hyphens,
+    "wraps": wraps,
     "spaces": spaces,
     "yo": yo,
     "homoglyphs": homoglyphs,
