@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.clean import clean
 from policykg.extract import extract
-from policykg.extract.meta import extract_meta
+from policykg.extract.meta import extract_meta, own_approval
 from policykg.load import load
 from policykg.models import DocumentResult, Mention, SourceDoc
 from policykg.resolve import resolve
@@ -41,6 +41,11 @@ def analyse(source: SourceDoc, nlp: Language | None = None) -> DocumentResult:
         mentions = [m for m in mentions if not (m.rule == "project.quoted_by_context"
                                                 and m.text.strip("«» ").casefold() == own)]
     mentions = [m for m in mentions if not _own_header(m, cdoc.text, meta.date_start)]
+    approved = own_approval(cdoc.text)
+    if approved is not None:
+        # «Утверждён приказом директора от … № 118-о»: the document's own approval, not a reference
+        mentions = [m for m in mentions if not (m.kind == "act" and isinstance(s := m.attrs.get("clean_start"), int)
+                                                and approved.start() <= s < approved.end())]
     return DocumentResult(source, meta, resolve(mentions, municipality=meta.municipality,
                                                 region=meta.region))
 
@@ -64,7 +69,7 @@ def _own_header(mention: Mention, text: str, date: str | None) -> bool:
         return False
     own_date = date is not None and mention.attrs.get("date") == date
     head = text[start:start + 5]
-    letterhead = "date" not in mention.attrs and len(head) == 5 and head.isupper()
+    letterhead = mention.rule == "act.typed" and "date" not in mention.attrs and len(head) == 5 and head.isupper()
     return (own_date or letterhead) and not text[text.rfind("\n", 0, start) + 1:start].strip()
 
 

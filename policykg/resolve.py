@@ -255,6 +255,9 @@ def resolve_standards(mentions: list[Mention], ctx: Context) -> list[tuple[Entit
     for m in mentions:
         if m.subtype == "fgos":
             levels = list(m.attrs.get("levels") or [])
+            if m.attrs.get("uo"):
+                groups[("fgos", "ФГОС образования обучающихся с умственной отсталостью")].append(m)
+                continue
             ovz = " обучающихся с ОВЗ" if m.attrs.get("ovz") else ""
             for lv in levels or [""]:
                 groups[("fgos", f"ФГОС {lv}".strip() + ovz)].append(m)
@@ -504,6 +507,9 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         longer = _upper_extension(best, pool)
         if best.rule in ("org.legal_form",):
             label = _org_label(best)
+        elif best.rule == "org.branch":
+            # «Бузулукский … институт (филиал) ФГБОУ ВО «Оренбургский государственный университет»»
+            label = f"{_name_label(str(best.attrs['name']))} (филиал) {_org_label_text(str(best.attrs['parent']))}"
         elif longer is not None:
             label = recase(" ".join(str(longer.attrs.get("clean") or longer.text).split()),
                            tuple(str(m.attrs.get("clean") or m.text) for m in pool))

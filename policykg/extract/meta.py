@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from policykg import rx
-from policykg.extract.grammars.dates import MONTH, parse_date
+from policykg.extract.grammars.dates import DATE, MONTH, parse_date
 from policykg.extract.grammars.orgs import FORMS as ORG_FORMS
 from policykg.extract.grammars.quotes import iter_quoted
 from policykg.extract.registry import registry
@@ -70,7 +70,21 @@ _DOC_DATE = rx.compile(
 _OWN_HEADER_WORDS = re.compile(r"\b(?:от|приказ|решение|постановление|распоряжение|протокол)\b", re.IGNORECASE)
 
 
+#: The document's own approval in its header: «Утверждён приказом директора от 2024-04-12 № 118-о».
+_APPROVED = rx.compile(
+    rf"(?<![\w-])(?-i:У)твержд[её]н[аоы]?\s+(?:приказом|решением|постановлением|распоряжением)[^.\n«]{{0,80}}?"
+    rf"от\s+(?P<date>{DATE})", re.IGNORECASE)
+
+
+def own_approval(text: str) -> re.Match[str] | None:
+    """The «Утверждён приказом … от DATE» of the document itself, in its first lines."""
+    return _APPROVED.search(text, 0, _HEADER * 2)
+
+
 def _dates(text: str) -> tuple[str | None, str | None]:
+    approved = own_approval(text)
+    if approved is not None and (d := parse_date(approved.group("date"))):
+        return d, d
     for own in _DOC_DATE.finditer(text[:500]):
         # an order's or a decision's own date and number in its header; not a cited act's
         # («В соответствии с Федеральным законом от 29.12.2012 № 273-ФЗ»)

@@ -251,6 +251,11 @@ def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]]
             continue
         if word in _STOP_WORDS or word.startswith(("утвержд", "которы")):
             return None
+        if word == "и" and cur == pos:
+            return None  # «474-го Указа и национальной цели «…»»: no issuer begins with «и»
+        if word.startswith("(") and word.strip("()").startswith(("протокол", "приложени")):
+            return None  # «решения совещания (протокол от … № 1)»: the number is the minutes'
+
         if _HEAD.fullmatch(word.strip("()")):
             return None  # another act begins: «указа 2018 года (Указ Президента РФ …»
         cur = issuer_end = m.end()

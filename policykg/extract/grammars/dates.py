@@ -60,6 +60,8 @@ def parse_date(text: str) -> str | None:
         day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
         if year < 100:
             year += 2000 if year < 50 else 1900
+    if not 1900 <= year <= 2100:
+        return None  # «СП 2.4.3648-20» is not the 2nd of April 3648
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:

@@ -132,7 +132,8 @@ _BODIES = rx.Anchored(_BODY, rx.Literals(("управлени", "отдел", "�
 _ADMINS = rx.Anchored(_ADMIN, rx.Literals(("администраци", "мэри"), fold=True), back=8, ahead=400)
 _REGION_TAIL = rf"(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|\s+Республики\s+[{_UP}][\w-]+)?"
 _COUNCIL = rx.compile(
-    rf"(?<![\w-])(?:(?:Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*(?:\s+{PLACE}{_REGION_TAIL})?"
+    # «Кузнецкой городской Думы»: the town's adjective before «городская/районная»
+    rf"(?<![\w-])(?:(?:(?-i:[А-ЯЁ])[а-яё]+(?:ск|цк)\w*\s+(?:городск|районн)|Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*(?:\s+{PLACE}{_REGION_TAIL})?"
     rf"|Дум\w*\s+{PLACE}{_REGION_TAIL}"
     rf"|Совет\w*\s+депутатов(?:\s+{PLACE}{_REGION_TAIL})?"
     rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+{PLACE})?)",
@@ -164,7 +165,7 @@ _ABBR_INST = rx.compile(
 _ABBR_INSTS = rx.Anchored(_ABBR_INST, rx.Literals(("ИРО", "ИПК", "ГУ", "ГТУ", "ГМУ", "ГАУ", "ГПУ", "ПИ")), back=8, ahead=16)
 _NAMED = rx.compile(
     rf"(?<![\w-])(?:(?:[{_UP}][а-яё]+(?:ск|н|цк)(?:ого|ий|ый|ой|ая|ому|ом|им|ым)\s+)+"
-    rf"(?:[а-яё]+(?:ого|ий|ый|ой|ая|ом|им|ым)\s+){{0,3}}"
+    rf"(?:[а-яё]+(?:-[а-яё]+)?(?:ого|ий|ый|ой|ая|ом|им|ым)\s+){{0,3}}"  # «гуманитарно-технического»
     rf"(?:университет|институт|академи|колледж|техникум|училищ)\w*"
     rf"(?:\s+(?:развития\s+(?:регионального\s+|профессионального\s+)?образования|повышения\s+квалификации(?:\s+\w+ов)?|управления|"
     rf"профессионального\s+образования|непрерывного\s+образования))?"
@@ -350,6 +351,27 @@ def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
     return end
 
 
+#: «… институт (филиал) ФГБОУ ВО «…»»: a branch written with its parent, one organisation.
+_BRANCH = re.compile(r"\s?\(филиал\w*\)\s?")
+
+
+def _join_branches(text: str, out: list[Candidate]) -> None:
+    """Add one candidate for each named institute followed by «(филиал)» and its parent's legal
+    form and name: «Бузулукским гуманитарно-технологическим институтом (филиалом) ФГБОУ ВО
+    «Оренбургский государственный университет»». The overlap filter keeps it over its parts."""
+    parents = {c.start: c for c in out if c.rule in ("org.legal_form", "org.spelled_form")}
+    if not parents:
+        return
+    for m in _NAMEDS.finditer(text):
+        b = _BRANCH.match(text, m.end())
+        parent = parents.get(b.end()) if b else None
+        if parent is None:
+            continue
+        out.append(Candidate(m.start(), parent.end, "organisation", institution_subtype(m.group(0), "university"),
+                             "org.branch", attrs={"name": m.group(0), "parent": text[parent.start:parent.end],
+                                                  "form": parent.attrs.get("form")}, priority=3))
+
+
 def find(text: str) -> list[Candidate]:
     """Every organisation reference the grammars see in ``text``.
 
@@ -396,6 +418,7 @@ def find(text: str) -> list[Candidate]:
     for m in _COUNCILS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
                              attrs={"name": m.group(0)}, priority=1))
+    _join_branches(text, out)
     named = list(_NAMEDS.finditer(text))
     skip: set[int] = set()
     for i, m in enumerate(named):

@@ -30,7 +30,7 @@ _ABBR = r"(?:НОО|ООО|СОО|ДО|СПО|ВО)"
 _SPELLED_LEVEL = "|".join(f"(?P<{k}>{v[1]})" for k, v in LEVELS.items())
 _LEVEL_WORDS = rf"(?:{'|'.join(v[1] for v in LEVELS.values())})"
 _SPELLED = rf"{_LEVEL_WORDS}(?:\s*(?:,|и)\s*{_LEVEL_WORDS})*\s+(?:образовани\w*)"
-_OVZ = r"(?:\s+(?:для\s+)?(?:обучающихся|детей)\s+с\s+(?:ОВЗ|ограниченными\s+возможностями\s+здоровья|умственной\s+отсталостью(?:\s+\(интеллектуальными\s+нарушениями\))?)|\s+ОВЗ|\s+У/?О)?"
+_OVZ = r"(?:\s+(?:образования\s+)?(?:для\s+)?(?:обучающихся|детей)\s+с\s+(?:ОВЗ|ограниченными\s+возможностями\s+здоровья|умственной\s+отсталостью(?:\s+\(интеллектуальными\s+нарушениями\))?)|\s+ОВЗ|\s+У/?О)?"
 _FGOS_ABBR = rx.compile(
     # «ФГОС» first (its lookbehind after it): the engine then searches for the literal
     rf"ФГОС(?<![\w-]ФГОС)(?:-2021)?(?:\s+(?P<abbr>{_ABBR}(?:\s*(?:,|и|/)\s*{_ABBR})*)(?![\w-])|\s+(?P<spelled>{_SPELLED}))?{_OVZ}")
@@ -75,8 +75,10 @@ def find(text: str) -> list[Candidate]:
             groups = m.groupdict()
             levels = _levels(groups.get("abbr"), groups.get("spelled"))
             ovz = bool(re.search(r"ОВЗ|ограниченн|отсталост|У/?О$", m.group(0)))
+            # the standard for pupils with intellectual disabilities (приказ № 1599) is its own
+            uo = bool(re.search(r"отсталост|У/?О$", m.group(0)))
             out.append(Candidate(m.start(), m.end(), "standard", "fgos", rule,
-                                 attrs={"levels": levels, "ovz": ovz}, priority=2))
+                                 attrs={"levels": levels, "ovz": ovz, "uo": uo}, priority=2))
     for m in _PROFS.finditer(text):
         end = m.end()
         title = None
