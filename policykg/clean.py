@@ -113,7 +113,9 @@ def hyphens(text: str) -> tuple[str, list[Edit] | None]:
 #: A line end inside a sentence: a lower-case letter or a comma before it, a lower-case letter,
 #: a digit or «№» after it («утверждённой постановлением\nадминистрации города», «Детский
 #: сад\n№ 3»): the text of a narrow column, a PDF line or a hard-wrapped .txt.
-_WRAP = re.compile(r"\n(?<=[а-яёa-z,]\n)(?=[а-яёa-z№\d])")
+#: A line that begins «от 25.08.2023» is a header's date line and stays one (the act grammar
+#: reads a date after a line end by itself).
+_WRAP = re.compile(r"\n(?<=[а-яёa-z,]\n)(?=[а-яёa-z№\d])(?!от\s+[«\d])")
 
 
 def wraps(text: str) -> tuple[str, None]:

@@ -568,12 +568,21 @@ def _upper_extension(best: Mention, pool: list[Mention]) -> Mention | None:
     return max(found, key=lambda m: len(m.text)) if found else None
 
 
+#: A town or a municipality named inside an institution's mention.
+_NAMES_TOWN = re.compile(r"(?<![\w-])(?:ГО|МО|г\.\s?[А-ЯЁ]|города\s+[А-ЯЁ]|городского\s+округа|муниципального\s+"
+                         r"(?:района|образования|округа))(?![\w-])")
+
+
 def _merge_generic_numbered(groups: dict[str, list[Mention]]) -> None:
     # «СОШ № 1» without its proper name joins the one «… СОШ № 1» with a name, when there is one
     for gk in [k for k in groups if k.startswith("num:") and k.count(":") == 3]:
         named = [k for k in groups if k.startswith(gk + ":")]
         if len(named) == 1:
-            groups[named[0]].extend(groups.pop(gk))
+            # «МОБУ СОШ № 2 ГО «город Якутск»» names its own town: it is not the «Вилюйская СОШ № 2»
+            placed = [m for m in groups[gk] if _NAMES_TOWN.search(str(m.attrs.get("clean") or m.text))]
+            groups[named[0]].extend(m for m in groups.pop(gk) if m not in placed)
+            if placed:
+                groups[gk] = placed
     for gk in [k for k in groups if k.startswith("num:")]:
         _, subtype, typ, number, *own = gk.split(":")
         if typ not in ("школа", "") or own:
@@ -594,6 +603,10 @@ def _merge_named_into_forms(groups: dict[str, list[Mention]]) -> None:
                 q = re.search(r"«(.+?)»?$", str(m.attrs.get("name") or ""))
                 if q:
                     named.setdefault(lemma_key(q.group(1)), gk)
+                    # «… колледж им. С.Ф. Гоголева»: also by the name without its honorific
+                    bare = re.split(r"\s+(?:имени|им\.)\s", q.group(1), maxsplit=1)[0]
+                    if bare != q.group(1):
+                        named.setdefault(lemma_key(bare), gk)
     for gk in [k for k in groups if k.startswith("other:org.named:")]:
         ms = groups[gk]
         target = named.get(lemma_key(str(ms[0].attrs.get("clean") or ms[0].text)))

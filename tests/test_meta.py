@@ -6,6 +6,7 @@ the fields the row names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -86,3 +87,12 @@ ROWS: list[tuple[str, dict[str, Any]]] = [
 def test_meta(text: str, expected: dict[str, Any]) -> None:
     meta = extract_meta(text).to_json()
     assert {k: meta.get(k) for k in expected} == expected
+
+
+def test_own_approval_gives_the_date_and_is_no_reference(analyse_text: Callable[[str], dict[str, Any]]) -> None:
+    # a school's report approved by its director's order: the order is the document's own; the sanitary
+    # code «СП 2.4.3648-20» at the start of a line near the top is a reference, not a date of the year 3648
+    out = analyse_text("ОТЧЁТ О САМООБСЛЕДОВАНИИ\nРассмотрен на педсовете (протокол № 5 от 28.03.2024). Утверждён "
+                       "приказом директора от 2024-04-12 № 118-о.\nСП 2.4.3648-20 соблюдаются.")
+    assert out["resolution"]["date_start"] == "2024-04-12"
+    assert [r["label"] for r in out["references"]] == ["СП 2.4.3648-20"]

@@ -476,7 +476,8 @@ def quoted_component(doc: Doc) -> Doc:
                         end += 1
         if entry is None and (not q.closed or q.depth) or \
                 entry is not None and not entry.context and entry.subtype not in _NEEDS_CONTEXT:
-            context, bracketed = [], False  # nothing below reads the words before it
+            context: list[str] = []  # nothing below reads the words before it
+            bracketed = False
         else:
             context, bracketed = context_before(text, q.start)
         # «государственная программа Иркутской области «Развитие образования»», «муниципальной

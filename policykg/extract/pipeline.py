@@ -129,7 +129,8 @@ def build_nlp() -> Language:
     # A new word's lexeme gets every lexical attribute spaCy knows (``like_num`` alone costs
     # ~7 µs for Russian); the rules read only LOWER (and ORTH, LEMMA, which are not lexical
     # getters), so the others are not computed and read as their defaults.
-    nlp.vocab.lex_attr_getters = {k: f for k, f in nlp.vocab.lex_attr_getters.items() if k in _LEX_ATTRS}
+    getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]
+    nlp.vocab.lex_attr_getters = {k: f for k, f in getters.items() if k in _LEX_ATTRS}  # type: ignore[attr-defined]
     nlp.tokenizer = RegexTokenizer(nlp.vocab)
     nlp.add_pipe("policykg_lemmas")
     nlp.add_pipe("policykg_grammars")

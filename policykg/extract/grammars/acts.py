@@ -273,7 +273,7 @@ def find(text: str) -> list[Candidate]:
     """
     out: list[Candidate] = []
     for m in _HEADS.finditer(text):
-        if _APPENDIX.search(text, max(0, m.start() - 30), m.start()):
+        if _APPENDIX.search(text, max(0, m.start() - 120), m.start()):
             continue  # «Приложение к приказу от … № 412»: the document itself
         res = _issuer_then_tail(text, m.end())
         if res is None:
