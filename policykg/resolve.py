@@ -426,9 +426,15 @@ def _org_label_text(text: str) -> str:
     return _close_quotes(_spaced_numbers(re.sub(r"\s+", " ", text).strip()).lstrip("«"))
 
 
+_GLUED_SIGN = re.compile(r"(?<=\w)№")
+_SIGN_DIGIT = re.compile(r"№\s?(\d)")
+
+
 def _spaced_numbers(s: str) -> str:
     """«СОШ№5» → «СОШ № 5»: the number sign with one space on each side."""
-    return re.sub(r"№\s?(\d)", r"№ \1", re.sub(r"(?<=\w)№", " №", s))
+    if "№" not in s:
+        return s
+    return _SIGN_DIGIT.sub(r"№ \1", _GLUED_SIGN.sub(" №", s))
 
 
 def _close_quotes(s: str) -> str:
@@ -551,8 +557,11 @@ _OWN_NAME = re.compile(
 _PLACE_LEMMAS = frozenset("город г район округ область край республика поселение образование мо го".split())
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def _has_upper_word(text: str) -> bool:
-    return any(len(w) > 3 and w.isupper() for w in re.findall(r"\w+", text))
+    return any(len(w) > 3 and w.isupper() for w in _WORDS.findall(text))
 
 
 def _upper_extension(best: Mention, pool: list[Mention]) -> Mention | None:
@@ -700,10 +709,13 @@ def _abbreviation_of(m: Mention) -> str | None:
     return None
 
 
+_QUOTED_TAIL = re.compile(r"«(.+?)»?$")
+
+
 def _full_name(m: Mention) -> str:
     """The words an abbreviation would stand for: the quoted name, else the whole name."""
     name = str(m.attrs.get("name") or m.attrs.get("clean") or m.text)
-    q = re.search(r"«(.+?)»?$", name)
+    q = _QUOTED_TAIL.search(name) if "«" in name else None
     return q.group(1) if q else name
 
 

@@ -154,36 +154,49 @@ class Anchored:
     """
 
     def __init__(self, pattern: re.Pattern[str], anchor: re.Pattern[str] | Literals, back: int = 128,
-                 ahead: int = 512) -> None:
+                 ahead: int = 512, also: tuple[str, ...] = ()) -> None:
         self.pattern = pattern
         self.anchor = anchor
         self.back = back
         self.ahead = ahead
+        #: lower-case words of which every match contains one besides the anchor: a window
+        #: without any of them is skipped without running the pattern
+        self.also = also
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         pos, n = 0, len(text)
         search, match = self.pattern.search, self.pattern.match
         anchors = self.anchor.positions(text) if isinstance(self.anchor, Literals) else \
             (a.start() for a in self.anchor.finditer(text))
+        low = _lower(text) if self.also else None
         for i in anchors:
             if i < pos:
                 continue
-            found = search(text, max(pos, i - self.back), min(n, i + self.ahead))
+            a, b = max(pos, i - self.back), min(n, i + self.ahead)
+            if low is not None and not any(low.find(w, a, b) != -1 for w in self.also):
+                continue
+            found = search(text, a, b)
             if found is None or (m := match(text, found.start())) is None:
                 continue
             yield m
             pos = max(m.end(), m.start() + 1)
 
 
-#: The last text :class:`Literals` lower-cased, and its lower case: the grammars scan one
-#: document after another, so one entry is enough.
-_folded: list[str] = ["", ""]
+#: The last two texts lower-cased by :func:`_lower`, each followed by its lower case.
+_folded: list[str] = ["", "", "", ""]
 
 
 def _lower(text: str) -> str | None:
-    if _folded[0] is not text:
-        _folded[0], _folded[1] = text, text.lower()
-    low = _folded[1]
+    """``text.lower()``, kept for the last two texts (a document and its heading-cased copy
+    alternate in the metadata scans), or None when lower-casing changes the length."""
+    if _folded[0] is text:
+        low = _folded[1]
+    elif _folded[2] is text:
+        low = _folded[3]
+    else:
+        low = text.lower()
+        _folded[2], _folded[3] = _folded[0], _folded[1]
+        _folded[0], _folded[1] = text, low
     return low if len(low) == len(text) else None
 
 

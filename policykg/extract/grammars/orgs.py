@@ -206,9 +206,12 @@ def institution_subtype(name: str, default: str) -> str:
     return default
 
 
+_SIGNED_NUMBER = re.compile(r"№\s?(\d{1,4})")
+_GLUED_NUMBER = re.compile(r"(?:СОШ|ООШ|НОШ|СШ|д/с|ДС|ДЮСШ)\s?-?(\d{1,4})(?!\d)", re.IGNORECASE)
+
+
 def _number(name: str) -> str | None:
-    m = re.search(r"№\s?(\d{1,4})", name) or re.search(
-        r"(?:СОШ|ООШ|НОШ|СШ|д/с|ДС|ДЮСШ)\s?-?(\d{1,4})(?!\d)", name, re.IGNORECASE)
+    m = _SIGNED_NUMBER.search(name) or _GLUED_NUMBER.search(name)
     return m.group(1) if m else None
 
 
@@ -224,7 +227,8 @@ _SPELLED_FORM = rx.compile(
 #: Every spelled-out form names an «учреждение» or an «организация»: looking near those words is
 #: cheaper than trying the pattern at every adjective. Window: up to six words before, the rest after.
 _SPELLED_FORMS = rx.Anchored(_SPELLED_FORM, rx.Literals(("учреждени", "организаци"), fold=True),
-                             back=200, ahead=220)
+                             back=160, ahead=160, also=("муниципальн", "государственн", "федеральн", "областн",
+                                                        "краев", "республиканск", "окружн", "частн"))
 #: The unquoted name after a spelled-out form: «… учреждения Самарской области средней
 #: общеобразовательной школы № 10», with an honorific of up to four more names.
 _SPELLED_NAME = rx.compile(
