@@ -415,9 +415,14 @@ def context_before(text: str, start: int, max_words: int = 8) -> tuple[list[str]
     if bracketed:
         max_words = 20
     window = text[max(0, pos - 240):pos]
-    cut = max(window.rfind(c) for c in ".;!?")
-    for m in _HARD_BREAK.finditer(window):
-        cut = max(cut, m.start())
+    cut = max(window.rfind("."), window.rfind(";"), window.rfind("!"), window.rfind("?"))
+    # the last hard line break after ``cut`` (:data:`_HARD_BREAK`, looked for from the right)
+    j = window.rfind("\n")
+    while j > cut:
+        if _HARD_BREAK.match(window, j):
+            cut = j
+            break
+        j = window.rfind("\n", 0, j)
     if cut != -1:
         window = window[cut + 1:]
     words = _WORD.findall(window)[-max_words:]
