@@ -57,6 +57,8 @@ _DATE = rx.compile(rf"(?:от\s+)?(?P<date>{DATE})", _I)
 _GAP = rx.compile(r"[ ,]*(?:\n(?=[ ]*(?:от|№|N\b|«)))?[ ]*")
 _WORD = rx.compile(r"\(?[\w.-]+\)?|«", _I)
 _MORE_NUMBERS = rx.compile(rf"\s*(?:,|и)\s*(?:{NUM_SIGN}\s*)?(?P<num>{ACT_NUMBER})")
+#: An event, not a body, as the issuer: its decisions are the resolutions the corpus is made of.
+_EVENT_ISSUER = re.compile(r"(?i:конференци|совещани|форум|съезд|семинар|педсовет|педагогическ\w+\s+совет|слет|слёт)")
 _APPENDIX = rx.compile(r"приложени\w*\s*(?:№\s*)?\d*\s+к\s+$", _I)
 _STOP_WORDS = frozenset(
     "или в во на о об по с со для при к ко а но что как который которые также этом этого "
@@ -279,6 +281,8 @@ def find(text: str) -> list[Candidate]:
         if res is None:
             continue
         issuer, end, found = res
+        if _EVENT_ISSUER.search(issuer):
+            continue  # «решений августовской педагогической конференции «…»»: an event's resolutions, no act
         number = found.get("number")
         if number is None and "title" not in found and "date" not in found:
             continue

@@ -355,6 +355,18 @@ def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
     return end
 
 
+#: Public organisations by their own kind of name: a Cossack society («Лабинское районное казачье
+#: общество»), a public organisation with its quoted name («региональная общественная организация
+#: «Союз женщин Кубани»»).
+_SOCIETY = rx.compile(
+    rf"(?<![\w-])(?:(?-i:[А-ЯЁ])[а-яё-]+(?:ск|цк|н)\w*\s+)+(?:(?:районн|городск|станичн|хуторск|окружн|войсков|"
+    rf"отдельск|областн|краев|республиканск)\w*\s+)?казач\w+\s+обществ\w*"
+    rf"|(?:(?:местн|региональн|межрегиональн|общероссийск|всероссийск|районн|городск|областн|краев|республиканск|"
+    rf"(?-i:[А-ЯЁ])[а-яё-]+(?:ск|цк)\w*)\w*\s+){{1,3}}общественн\w+\s+(?:организаци|объединени|движени)\w*\s?«[^«»\n]{{2,80}}»",
+    re.IGNORECASE)
+_SOCIETIES = rx.Anchored(_SOCIETY, rx.Literals(("казач", "общественн"), fold=True), back=120, ahead=160)
+
+
 #: «… институт (филиал) ФГБОУ ВО «…»»: a branch written with its parent, one organisation.
 _BRANCH = re.compile(r"\s?\(филиал\w*\)\s?")
 
@@ -418,6 +430,9 @@ def find(text: str) -> list[Candidate]:
                              attrs={"name": m.group(0), "number": None}, priority=1))
     for m in (*_TERRITORIALS.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
+                             attrs={"name": m.group(0)}, priority=2))
+    for m in _SOCIETIES.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "public_organisation", "org.society",
                              attrs={"name": m.group(0)}, priority=2))
     for m in _COUNCILS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.council",
