@@ -96,3 +96,12 @@ def test_own_approval_gives_the_date_and_is_no_reference(analyse_text: Callable[
                        "приказом директора от 2024-04-12 № 118-о.\nСП 2.4.3648-20 соблюдаются.")
     assert out["resolution"]["date_start"] == "2024-04-12"
     assert [r["label"] for r in out["references"]] == ["СП 2.4.3648-20"]
+
+
+def test_a_news_date_inside_the_event_range_gives_the_range() -> None:
+    # a news page dated on the event's last day: the event's dates are the range that holds that date
+    m = extract_meta("Новости\nСеминар-совещание\n18 октября 2024\n17–18 октября 2024 года в институте прошёл семинар")
+    assert (m.date_start, m.date_end) == ("2024-10-17", "2024-10-18")
+    # a date outside a later range stays the document's date
+    m = extract_meta("Резолюция\n25 августа 2023 г.\nВ 1–5 сентября 2023 г. провести")
+    assert (m.date_start, m.date_end) == ("2023-08-25", "2023-08-25")

@@ -97,24 +97,31 @@ def _dates(text: str) -> tuple[str | None, str | None]:
         break
     for window in (text[:_HEADER * 2], text):
         best: tuple[int, str, str] | None = None
+        ranges: list[tuple[str, str]] = []
         for m in _RANGE.finditer(window):
             y, m2 = m.group("y"), m.group("m2")
             d2 = parse_date(f"{m.group('d2')} {m2} {y}")
             d1 = parse_date(f"{m.group('d1')} {m.group('m1') or m2} {y}")
-            if d1 and d2 and (best is None or m.start() < best[0]):
-                best = (m.start(), d1, d2)
+            if d1 and d2:
+                ranges.append((d1, d2))
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), d1, d2)
         for m in _NUM_RANGE.finditer(window):
             d1 = parse_date(f"{m.group('d1')}.{m.group('m')}.{m.group('y')}")
             d2 = parse_date(f"{m.group('d2')}.{m.group('m')}.{m.group('y')}")
-            if d1 and d2 and (best is None or m.start() < best[0]):
-                best = (m.start(), d1, d2)
+            if d1 and d2:
+                ranges.append((d1, d2))
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), d1, d2)
         for m in _SINGLE.finditer(window):
             tail = window[m.end():m.end() + 12]
             if re.match(r"\s*(?:г\.?|года)?\s*№", tail):
                 continue  # an act's date
             d = parse_date(m.group(0))
             if d and (best is None or m.start() < best[0]):
-                best = (m.start(), d, d)
+                # a news page's date on the event's last day, then «17–18 октября 2024 года прошёл …»:
+                # the event's dates are the range that holds it
+                best = next(((m.start(), r1, r2) for r1, r2 in ranges if r1 <= d <= r2), (m.start(), d, d))
             break
         if best:
             return best[1], best[2]
