@@ -294,6 +294,27 @@ def _district_name(adj: str, kind: str) -> str:
     return inflect_phrase(f"{adj} {kind}")
 
 
+def _written_nominative(phrase: str, adj: str, text: str) -> str:
+    """The nominative the text itself writes, when the adjective has two: «Слободского района» is
+    «Слободской район» or «Слободский район» to pymorphy3; «… Слободской район …» in the text
+    settles it (the word before the type noun in the nominative, not a feminine «Слободской школы»).
+
+    >>> _written_nominative("Слободский район", "Слободского", "в Слободском районе. Слободской район —")
+    'Слободской район'
+    >>> _written_nominative("Слободский район", "Слободского", "Слободской школы")
+    'Слободский район'
+    """
+    first, _, rest = phrase.partition(" ")
+    if not rest:
+        return phrase
+    forms = {p.normal_form for p in morph().parse(adj.lower()) if p.tag.POS == "ADJF"}
+    for form in sorted(forms):
+        cap = form[:1].upper() + form[1:]
+        if cap != first and re.search(rf"(?<![\w-]){re.escape(cap)}\s+{re.escape(rest)}(?![\w-])", text):
+            return f"{cap} {rest}"
+    return phrase
+
+
 def _with_headings_cased(text: str) -> str:
     """``text`` with its upper-case lines in title case (same length), so that a letterhead
     «КОМИТЕТ ПО ОБРАЗОВАНИЮ АДМИНИСТРАЦИИ КАМЕНСКОГО РАЙОНА» is read like ordinary text."""
@@ -322,7 +343,8 @@ def _municipality(text: str) -> tuple[str | None, str | None, list[str]]:
     for m in _DISTRICTS.finditer(_with_headings_cased(text)):
         if not _adjective(m.group("adj")):
             continue  # «Уставом городского округа …»: a noun, not the district's name
-        phrase = _district_name(m.group("adj"), re.sub(r"\s+", " ", m.group("type").lower()))
+        phrase = _written_nominative(_district_name(m.group("adj"), re.sub(r"\s+", " ", m.group("type").lower())),
+                                     m.group("adj"), text)
         adj = lemma(m.group("adj"))
         if lemma(m.group("type").split()[-1]) == "район" and re.search(r"област|кра[йя]", text[m.end():m.end() + 12]):
             continue
