@@ -225,7 +225,7 @@ def test_killed_build_leaves_complete_documents(tmp_path: Path) -> None:
     sources = sorted(CORPUS.glob("*.txt"))
     for i in range(60):  # far more than can be built before the kill
         src = sources[i % len(sources)]
-        shutil.copy(src, docs / f"copy{i:02d}_{src.name}")
+        shutil.copy(src, docs / f"copy{i:03d}_{src.name}")
     store_path = tmp_path / "store"
     proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "build", str(docs), "--store", str(store_path)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -428,9 +428,10 @@ def test_ctrl_c_writes_the_documents_queued(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     sources = sorted(CORPUS.glob("*.txt"))
-    for i in range(60):
+    n_docs = 400  # enough that the build is still running a second after its first batch is in
+    for i in range(n_docs):
         src = sources[i % len(sources)]
-        shutil.copy(src, docs / f"copy{i:02d}_{src.name}")
+        shutil.copy(src, docs / f"copy{i:03d}_{src.name}")
     store_path = tmp_path / "store"
     proc = subprocess.Popen([sys.executable, "-m", "policykg.cli", "build", str(docs), "--store", str(store_path)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -451,5 +452,5 @@ def test_ctrl_c_writes_the_documents_queued(tmp_path: Path) -> None:
     added = re.search(r"documents: (\d+) added.*\(interrupted\)", err)
     assert added, err[-2000:]
     with Store(store_path) as store:
-        assert len(store.documents()) == int(added.group(1)) and 0 < int(added.group(1)) < 60
+        assert len(store.documents()) == int(added.group(1)) and 0 < int(added.group(1)) < n_docs
         assert store.incomplete_documents() == []
