@@ -513,6 +513,10 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
         longer = _upper_extension(best, pool)
         if best.rule in ("org.legal_form",):
             label = _org_label(best)
+        elif best.rule == "org.commission" and _KDN.match(str(best.attrs.get("clean") or best.text)):
+            # «КДН и ЗП Кашинского муниципального округа»: the commission's name spelled out
+            label = _KDN.sub("Комиссия по делам несовершеннолетних и защите их прав",
+                             " ".join(str(best.attrs.get("clean") or best.text).split()), count=1)
         elif best.rule == "org.branch":
             # «Бузулукский … институт (филиал) ФГБОУ ВО «Оренбургский государственный университет»»
             label = f"{_name_label(str(best.attrs['name']))} (филиал) {_org_label_text(str(best.attrs['parent']))}"
@@ -710,6 +714,7 @@ def _abbreviation_of(m: Mention) -> str | None:
 
 
 _QUOTED_TAIL = re.compile(r"«(.+?)»?$")
+_KDN = re.compile(r"КДН\s?и\s?ЗП")
 
 
 def _full_name(m: Mention) -> str:

@@ -104,25 +104,33 @@ EDU_BODY = (
     r"(?:\s*(?:,|и)\s*(?:науки|молодежной\s+политики|спорта|(?:физической\s+)?культуры|туризма|(?:по\s+)?делам\s+молодежи)){0,3}"
 )
 _NOT_PERSON = rf"(?!\s?{INITIALS})"
+#: A quoted municipal name, the region before it: «городского округа Архангельской области «Котлас»».
+_REGION_QUOTED = r"(?:[А-ЯЁ][\w-]+(?:ой|ого)\s+(?:области|края)\s)?«[^«»\n]{2,60}»"
+#: A town in the genitive, not an adjective («Северодвинска», not «Иркутской»), not a person.
+_TOWN_NOUN = (rf"[{_UP}][а-яё]+(?:-[{_UP}]?[а-яё]+)?(?<!ой)(?<!ого)(?<!ая)(?<!ий)(?<!ый)(?<!ей)(?<!ом)(?<!ым)(?![\w-])"
+              rf"{_NOT_PERSON}")
 PLACE = (
     rf"(?:(?:администрации|мэрии)\s+)?(?:"
     rf"(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}|(?-i:ЗАТО)\s[{_UP}][\w-]+"
     rf"|муниципального\s+образования\s?[–—-]\s?(?:(?:городской|муниципальный)\s+округ\s+(?:город\s+)?[{_UP}][\w-]+|[{_UP}][\w-]+\s+(?:муниципальный\s+|городской\s+)?(?:район|округ)(?![\w-]))"
-    rf"|(?:муниципального\s+образования|(?-i:МО)(?![\w-])|городского\s+округа|муниципального\s+района)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
+    rf"|(?:муниципального\s+образования|(?-i:МО)(?![\w-])|городского\s+округа|муниципального\s+(?:района|округа))\s?(?:{_REGION_QUOTED}|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:городского\s+|районного\s+|сельского\s+)?муниципального\s+образования"
     rf"|(?:[{_UP}][\w-]+(?:ого|его|ой)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа|области|края|Республики)"
     rf"(?:\s?[–—-]\s?Югры)?(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края))?"
     rf"|Республики\s+[{_UP}][\w-]+(?:\s+Эл(?![\w-])|\s+Осетия(?:\s?[—–-]\s?Алания)?)?(?:\s\([{_UP}][\w-]+\))?|Российской\s+Федерации|(?-i:РФ)(?![\w-])|России"
-    rf"|(?:города)(?![\w-]))"
+    rf"|(?:города)(?![\w-])"
+    # «Управление образования Администрации Северодвинска»: the town's name right after «администрации»
+    rf"|(?<=администрации\s){_TOWN_NOUN})"
 )
 _BODY = rx.compile(
     rf"(?<![\w-])(?P<head>{EDU_BODY})(?:\s+(?P<place>{PLACE}))?", re.IGNORECASE)
 _ADMIN = rx.compile(
     rf"(?<![\w-])(?P<head>администраци\w*|мэри\w*)\s+(?P<place>(?:города|г\.)\s?[{_UP}][\w-]+(?![\w-]){_NOT_PERSON}|(?-i:ЗАТО)\s[{_UP}][\w-]+"
     rf"|муниципального\s+образования\s?[–—-]\s?(?:(?:городской|муниципальный)\s+округ\s+(?:город\s+)?[{_UP}][\w-]+|[{_UP}][\w-]+\s+(?:муниципальный\s+|городской\s+)?(?:район|округ)(?![\w-]))"
-    rf"|(?:муниципального\s+образования|(?-i:МО)(?![\w-])|городского\s+округа)\s?(?:«[^«»\n]{{2,60}}»|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
+    rf"|(?:муниципального\s+образования|(?-i:МО)(?![\w-])|городского\s+округа|муниципального\s+(?:района|округа))\s?(?:{_REGION_QUOTED}|[{_UP}][\w-]+(?:\s+(?:муниципальный\s+район|муниципальный\s+округ|городской\s+округ|район|округ)\b)?)"
     rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:городского\s+|районного\s+|сельского\s+)?муниципального\s+образования"
-    rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа))",
+    rf"|(?:[{_UP}][\w-]+(?:ого|его)\s+)+(?:муниципального\s+|городского\s+)?(?:района|округа)"
+    rf"|{_TOWN_NOUN})",
     re.IGNORECASE)
 #: The bodies, administrations, territorial offices and named institutions are scanned from
 #: their head words (:class:`policykg.rx.Anchored`): a case-insensitive pattern whose first
@@ -133,7 +141,7 @@ _ADMINS = rx.Anchored(_ADMIN, rx.Literals(("администраци", "мэри
 _REGION_TAIL = rf"(?:\s+[{_UP}][\w-]+(?:ой|ого)\s+(?:области|края)|\s+Республики\s+[{_UP}][\w-]+)?"
 _COUNCIL = rx.compile(
     # «Кузнецкой городской Думы»: the town's adjective before «городская/районная»
-    rf"(?<![\w-])(?:(?:(?-i:[А-ЯЁ])[а-яё]+(?:ск|цк)\w*\s+(?:городск|районн)|Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+Дум\w*(?:\s+{PLACE}{_REGION_TAIL})?"
+    rf"(?<![\w-])(?:(?:(?-i:[А-ЯЁ])[а-яё]+(?:ск|цк)\w*\s+(?:городск|районн)|Городск|Районн|[{_UP}][а-яё]+(?:ск|цк))\w*\s+(?:Дум|(?-i:Собрани))\w*(?:\s+{PLACE}{_REGION_TAIL})?"
     rf"|Дум\w*\s+{PLACE}{_REGION_TAIL}"
     rf"|Совет\w*\s+депутатов(?:\s+{PLACE}{_REGION_TAIL})?"
     rf"|Законодательн\w+\s+(?:Собрани|Дум)\w*(?:\s+{PLACE})?)",
@@ -367,6 +375,24 @@ _SOCIETY = rx.compile(
 _SOCIETIES = rx.Anchored(_SOCIETY, rx.Literals(("казач", "общественн"), fold=True), back=120, ahead=160)
 
 
+#: A unit of a municipal administration whatever it deals with: «Управление по социальным вопросам
+#: администрации городского округа «Котлас»», «Отдел культуры и спорта администрации …».
+_ADMIN_UNIT = rx.compile(
+    rf"(?<![\w-])(?P<head>(?:управлени|отдел|комитет|департамент|сектор)\w*(?:\s+[а-яё]+){{1,6}}?)"
+    rf"\s+(?P<place>(?=администрации|мэрии){PLACE})", re.IGNORECASE)
+_ADMIN_UNITS = rx.Anchored(_ADMIN_UNIT, rx.Literals(("администрации", "мэрии"), fold=True), back=120, ahead=200)
+#: The commission for minors' affairs, spelled out or as «КДН и ЗП», with its administration or place.
+_COMMISSION = rx.compile(
+    rf"(?<![\w-])(?P<head>[Кк]омисси\w+\s+по\s+делам\s+несовершеннолетних\s+и\s+защите\s+их\s+прав|КДН\s?и\s?ЗП)"
+    rf"(?:\s+при\s+(?P<at>(?=администрации|мэрии){PLACE})|\s+(?P<place>{PLACE}))?")
+_COMMISSIONS = rx.Anchored(_COMMISSION, rx.Literals(("несовершеннолетних", "КДН")), back=40, ahead=200)
+#: Police offices: «УМВД России по г. Чите», «МО МВД России «Кашинский»», «ОМВД России по Ленинскому району».
+_POLICE = rx.compile(
+    rf"(?<![\w-])(?:МО\s|ГУ\s)?(?:У|О|ГУ|)МВД\s+России\s+(?:«[^«»\n]{{2,40}}»|по\s+(?:г\.\s?|городу\s+)?[{_UP}][\w-]+"
+    rf"(?:\s+(?:району|округу|области|краю))?|по\s+Республике\s+[{_UP}][\w-]+)")
+_POLICES = rx.Anchored(_POLICE, rx.Literals(("МВД",)), back=8, ahead=80)
+
+
 #: «… институт (филиал) ФГБОУ ВО «…»»: a branch written with its parent, one organisation.
 _BRANCH = re.compile(r"\s?\(филиал\w*\)\s?")
 
@@ -430,6 +456,15 @@ def find(text: str) -> list[Candidate]:
                              attrs={"name": m.group(0), "number": None}, priority=1))
     for m in (*_TERRITORIALS.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
+                             attrs={"name": m.group(0)}, priority=2))
+    for m in _ADMIN_UNITS.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin_unit",
+                             attrs={"name": m.group(0), "head": m.group("head"), "place": m.group("place")}, priority=1))
+    for m in _COMMISSIONS.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.commission",
+                             attrs={"name": m.group(0), "place": m.group("at") or m.group("place")}, priority=2))
+    for m in _POLICES.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.police",
                              attrs={"name": m.group(0)}, priority=2))
     for m in _SOCIETIES.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "public_organisation", "org.society",
