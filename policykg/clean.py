@@ -119,12 +119,53 @@ _WRAP = re.compile(r"\n(?<=[а-яёa-z,]\n)(?=[а-яёa-z№\d])(?!от\s+[«\d]
 
 
 def wraps(text: str) -> tuple[str, None]:
-    """Line ends inside a sentence → spaces, so that a reference wrapped across two lines reads as
+    r"""Line ends inside a sentence → spaces, so that a reference wrapped across two lines reads as
     one phrase. A line that ends with a full stop, a colon or a semicolon, or a next line that
-    begins with a capital, a dash or a bracket, keeps its line end (headings, list items)."""
+    begins with a capital, a dash or a bracket, keeps its line end (headings, list items) — unless
+    the whole text is hard-wrapped (:func:`_hard_wrap_width`): then a full line that does not end
+    a sentence goes on into the next one whatever it begins with («приказом\nМинпросвещения
+    России», «стандарта\n«Педагог»»), except a list item.
+
+    >>> wraps("ОТЧЁТ\nоб итогах работы за год\nВ 2023 году")[0]
+    'ОТЧЁТ\nоб итогах работы за год\nВ 2023 году'
+    """
     if "\n" not in text:
         return text, None
-    return _WRAP.sub(" ", text), None
+    width = _hard_wrap_width(text)  # of the lines as written, before any is joined
+    text = _WRAP.sub(" ", text)
+    if width is None:
+        return text, None
+    chars = list(text)
+    start = 0
+    for line in text.split("\n")[:-1]:
+        end = start + len(line)
+        nxt = text[end + 1:end + 3]
+        if len(line) >= width - 20 and line.rstrip()[-1:] not in ".!?:;" and nxt[:1] not in ("", " ", "\n") \
+                and not _LIST_START.match(nxt):
+            chars[end] = " "
+        start = end + 1
+    return "".join(chars), None
+
+
+#: The start of a list item or a new paragraph: a dash, a bullet, «1.», «2)», «а)».
+_LIST_START = re.compile(r"[-–—•*]|\d|[а-я]\)")
+
+
+def _hard_wrap_width(text: str) -> int | None:
+    """The line width of a hard-wrapped text (a .txt saved with line breaks, a PDF's text layer),
+    or None: most lines of 30 characters or more are within 15 characters of one width of 50–110,
+    and most do not end a sentence. Texts whose paragraphs are lines (.docx, .html, most .txt)
+    have lines of every length."""
+    lengths = [len(line) for line in text.split("\n") if len(line.strip()) >= 30]
+    if len(lengths) < 8:
+        return None
+    lengths.sort()
+    width = lengths[len(lengths) // 2]
+    if not 50 <= width <= 110:
+        return None
+    near = sum(1 for n in lengths if width - 15 <= n <= width + 5)
+    open_ends = sum(1 for line in text.split("\n") if len(line.strip()) >= 30 and line.rstrip()[-1:] not in ".!?:;")
+    return width if near >= 0.5 * len(lengths) and open_ends >= 0.5 * len(lengths) else None
 
 
 def _merge_overlapping(edits: list[Edit]) -> list[Edit]:

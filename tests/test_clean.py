@@ -228,3 +228,37 @@ def test_offsets_monotonic_and_in_bounds(text: str) -> None:
             assert s1 >= previous[0] and e1 >= previous[1]
             previous = (s1, e1)
     assert cdoc.offsets.to_source(0, len(cdoc.text))[1] <= n
+
+
+_PARAGRAPH = ("Квалификация педагогов соответствует требованиям профессионального стандарта «Педагог», "
+              "утверждённого приказом Минтруда России от 18.10.2013 № 544н, и курсы прошли все педагоги "
+              "детского сада; в отчётном году по программам, утверждённым приказом Минпросвещения России "
+              "от 24 марта 2023 г. № 196, аттестованы шесть воспитателей и два специалиста группы")
+
+
+def _hard_wrapped(paragraph: str, width: int = 74) -> str:
+    lines, line = [], ""
+    for word in paragraph.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
+
+
+def test_a_hard_wrapped_text_reads_as_running_text() -> None:
+    # a .txt or a PDF wrapped at a fixed width: a full line that ends no sentence goes on into the
+    # next one, a capital or a quote after the break too («приказом\nМинпросвещения», «стандарта\n«Педагог»»)
+    text = "\n\n".join(_hard_wrapped(_PARAGRAPH) for _ in range(4))
+    assert "\n" in text.split("\n\n")[0]
+    out = clean(SourceDoc("x", text, "text/plain")).text
+    assert out.split("\n\n")[0] == _PARAGRAPH.replace("ё", "е")
+
+
+def test_lines_of_every_length_keep_their_capital_breaks() -> None:
+    # paragraphs as lines (.docx, .html): a line that ends without a full stop before a capital
+    # (a heading, a table cell) is not joined to the next
+    text = "ОТЧЁТ О САМООБСЛЕДОВАНИИ\nОбщие сведения об организации\nМуниципальное автономное учреждение\n" + _PARAGRAPH
+    assert clean(SourceDoc("x", text, "text/plain")).text.split("\n")[:3] == [
+        "ОТЧЕТ О САМООБСЛЕДОВАНИИ", "Общие сведения об организации", "Муниципальное автономное учреждение"]
