@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from policykg.extract.grammars.orgs import org_forms
 from policykg.extract.registry import lemma_key, registry
 from policykg.gazetteer import gazetteer
 from policykg.models import Entity, Mention, Resolutions
@@ -529,10 +530,13 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             label = _spaced_numbers(label)
             form = next((str(m.attrs["form"]) for m in ms if m.rule == "org.legal_form" and m.attrs.get("form")), None)
             name = str(best.attrs.get("name") or "")
-            if best.rule == "org.spelled_form" and form and name.startswith("«"):
+            if best.rule == "org.spelled_form" and name.startswith("«"):
                 # «Муниципальному казенному учреждению «Информационно-методический центр»» (далее –
-                # МКУ «ИМЦ»): МКУ «Информационно-методический центр»
-                label = _org_label_text(f"{form} {name}")
+                # МКУ «ИМЦ»): МКУ «Информационно-методический центр»; without such a mention the
+                # spelled-out form's own abbreviation (ФГАОУ ВО «…»), when the table of forms has it
+                form = form or form_abbreviation(str(best.attrs.get("form") or ""))
+                if form:
+                    label = _org_label_text(f"{form} {name}")
         label = without_region(label)
         number = next((m.attrs.get("number") for m in ms if m.attrs.get("number")), None)
         local = subtype in _LOCAL_SUBTYPES or gk.startswith("body:") or best.rule in ("org.admin", "org.council")
@@ -711,6 +715,25 @@ def _abbreviation_of(m: Mention) -> str | None:
         if q and _ABBR.fullmatch(q.group(1)) and sum(c.isupper() for c in q.group(1)) >= 2:
             return q.group(1)
     return None
+
+
+@lru_cache(maxsize=1)
+def _forms_by_expansion() -> dict[tuple[str, ...], str]:
+    return {lemma_key(expansion): form for form, (expansion, _sub, _lv) in org_forms().items()
+            if "«" not in expansion}
+
+
+def form_abbreviation(spelled: str) -> str | None:
+    """The abbreviation of a spelled-out legal form, in any case form, from the table of forms.
+
+    >>> form_abbreviation("федеральным государственным автономным образовательным учреждением высшего образования")
+    'ФГАОУ ВО'
+    >>> form_abbreviation("муниципального бюджетного дошкольного образовательного учреждения")
+    'МБДОУ'
+    >>> form_abbreviation("Кировского областного государственного учреждения") is None
+    True
+    """
+    return _forms_by_expansion().get(lemma_key(spelled)) if spelled else None
 
 
 _QUOTED_TAIL = re.compile(r"«(.+?)»?$")
