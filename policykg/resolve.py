@@ -518,6 +518,8 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
             # «КДН и ЗП Кашинского муниципального округа»: the commission's name spelled out
             label = _KDN.sub("Комиссия по делам несовершеннолетних и защите их прав",
                              " ".join(str(best.attrs.get("clean") or best.text).split()), count=1)
+        elif best.rule == "org.society" and (q := _QUOTED_TAIL.search(" ".join(str(best.attrs.get("clean") or best.text).split()))):
+            label = q.group(1)  # «… общественной организации «Российские Студенческие Отряды»»: the name
         elif best.rule == "org.branch":
             # «Бузулукский … институт (филиал) ФГБОУ ВО «Оренбургский государственный университет»»
             label = f"{_name_label(str(best.attrs['name']))} (филиал) {_org_label_text(str(best.attrs['parent']))}"
@@ -793,12 +795,14 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
             targets = sorted({k for k, key in named if k != gk and k in groups and key[:len(words)] == words})
         if len(targets) == 1:
             groups[targets[0]].extend(groups.pop(gk))
-    prefix = "other:org.council:"
-    for gk in [k for k in groups if k.startswith(prefix)]:
-        council = gk[len(prefix):]
-        targets = [k for k in groups if k != gk and k.startswith(prefix + council + " ")]
-        if gk in groups and len(targets) == 1:
-            groups[targets[0]].extend(groups.pop(gk))
+    # a bare «Городская Дума» or «комиссия по делам несовершеннолетних …» joins the one of its kind
+    # the document names with its place
+    for prefix in ("other:org.council:", "other:org.commission:"):
+        for gk in [k for k in groups if k.startswith(prefix)]:
+            council = gk[len(prefix):]
+            targets = [k for k in groups if k != gk and k.startswith(prefix + council + " ")]
+            if gk in groups and len(targets) == 1:
+                groups[targets[0]].extend(groups.pop(gk))
 
 
 #: Resolvers that put defined terms (``alias_of``) in their groups themselves, because a
