@@ -367,13 +367,14 @@ def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
 #: Public organisations by their own kind of name: a Cossack society («Лабинское районное казачье
 #: общество»), a public organisation with its quoted name («региональная общественная организация
 #: «Союз женщин Кубани»»).
-_SOCIETY = rx.compile(
+_COSSACKS = rx.Anchored(rx.compile(
     r"(?<![\w-])(?:(?-i:[А-ЯЁ])[а-яё-]+(?:ск|цк|н)\w*\s+)+(?:(?:районн|городск|станичн|хуторск|окружн|войсков|"
-    r"отдельск|областн|краев|республиканск)\w*\s+)?казач\w+\s+обществ\w*"
-    r"|(?:(?:местн|региональн|межрегиональн|общероссийск|всероссийск|районн|городск|областн|краев|республиканск|"
+    r"отдельск|областн|краев|республиканск)\w*\s+)?казач\w+\s+обществ\w*", re.IGNORECASE),
+    rx.Literals(("казач",), fold=True), back=120, ahead=64)
+_PUBLIC_ORGS = rx.Anchored(rx.compile(
+    r"(?<![\w-])(?:(?:местн|региональн|межрегиональн|общероссийск|всероссийск|районн|городск|областн|краев|республиканск|"
     r"(?-i:[А-ЯЁ])[а-яё-]+(?:ск|цк)\w*)\w*\s+){1,3}общественн\w+\s+(?:организаци|объединени|движени)\w*\s?«[^«»\n]{2,80}»",
-    re.IGNORECASE)
-_SOCIETIES = rx.Anchored(_SOCIETY, rx.Literals(("казач", "общественн"), fold=True), back=120, ahead=160)
+    re.IGNORECASE), rx.Literals(("общественн",), fold=True), back=80, ahead=140, also=("«",))
 
 
 #: A unit of a municipal administration whatever it deals with: «Управление по социальным вопросам
@@ -467,7 +468,7 @@ def find(text: str) -> list[Candidate]:
     for m in _POLICES.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.police",
                              attrs={"name": m.group(0)}, priority=2))
-    for m in _SOCIETIES.finditer(text):
+    for m in (*_COSSACKS.finditer(text), *_PUBLIC_ORGS.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "public_organisation", "org.society",
                              attrs={"name": m.group(0)}, priority=2))
     for m in _COUNCILS.finditer(text):
