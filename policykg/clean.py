@@ -77,7 +77,7 @@ def invisible(text: str) -> tuple[str, list[Edit] | None]:
 _LINE_HYPHEN = re.compile(rf"-(?<=[{_CYR}]-)[ \t]*\n[ \t]*(?=[а-яё])")
 #: Every match has «- » after a word: looking near those is much cheaper than trying every word.
 _SPACE_HYPHEN = rx.Anchored(rx.compile(rf"(?<![{_CYR}])([{_CYR}]{{2,}})- +([а-яё]{{2,}})"),
-                            re.compile(rf"(?<=[{_CYR}])- "), back=64, ahead=64)
+                            rx.Literals(("- ",)), back=64, ahead=64)
 
 
 def hyphens(text: str) -> tuple[str, list[Edit] | None]:
