@@ -186,6 +186,8 @@ _CAMEL = re.compile(r"[А-ЯЁ](?<=[а-яё]{3}[А-ЯЁ])(?=[а-яё])")  # the 
 #: that begins with a lookbehind is tried at every position.)
 _RUN = re.compile("[а-яё]+")
 _LOWER_LETTERS = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+#: Lower-case words seen that are not glued words (shorter than nine letters, or known).
+_UNSPLIT: set[str] = set()
 _SHORT_WORDS = frozenset("в во с со к ко и о об у на по за из от до не г".split())
 
 
@@ -203,8 +205,17 @@ def glued(text: str) -> tuple[str, list[Edit] | None]:
     stage1 = Stage.from_edits(camel, len(text)) if camel else None
 
     lowered = text.lower()
-    # Decide once per distinct long word; most texts have none to split.
-    cuts = {w: c for w in set(_RUN.findall(lowered)) if len(w) >= 9 and (c := _split_point(w)) is not None}
+    # Decide once per distinct word for the process: most words are known not to split, and a set
+    # difference at C speed skips them without a call per word.
+    if len(_UNSPLIT) > 300_000:  # bounded: memory must not grow with the corpus
+        _UNSPLIT.clear()
+    cuts: dict[str, int] = {}
+    for w in set(_RUN.findall(lowered)).difference(_UNSPLIT):
+        c = _split_point(w) if len(w) >= 9 else None
+        if c is None:
+            _UNSPLIT.add(w)
+        else:
+            cuts[w] = c
     edits: list[Edit] = []
     for word, cut in cuts.items():  # few: find each where it stands as a whole run
         i = lowered.find(word)
