@@ -479,6 +479,13 @@ def quoted_component(doc: Doc) -> Doc:
                     end = q.inner_start + words[pre[1] - 1].end()
                     if end < len(text) and text[end] == "+":
                         end += 1
+        if entry is None and q.closed and (regional := _regional_instance(reg, inner)) is not None:
+            # «Навигатор дополнительного образования детей Оренбургской области»: a region's own
+            # instance of a registry project, one entity per region, named as the text names it
+            found.append(Candidate(start, end, "project", regional.subtype, "project.regional_instance",
+                                   attrs={"name": inner, "levels": ["regional"], "not_registry": True},
+                                   priority=3))
+            continue
         if entry is None and (not q.closed or q.depth) or \
                 entry is not None and not entry.context and entry.subtype not in _NEEDS_CONTEXT:
             context: list[str] = []  # nothing below reads the words before it
@@ -537,6 +544,24 @@ def quoted_component(doc: Doc) -> Doc:
         found.append(Candidate(start, end, "project", sub, "project.quoted_by_context",
                                attrs={"name": inner, "levels": levels}, priority=2))
     return doc
+
+
+#: A place after a registry name inside the quotes: a region, a town, a district.
+_PLACE_TAIL = re.compile(
+    r"(?:[А-ЯЁ][\w-]+(?:ой|ого)\s+(?:области|края|автономного\s+округа)|Республики\s+[А-ЯЁ][\w-]+(?:\s\([А-ЯЁ]\w+\))?"
+    r"|г\.\s?[А-ЯЁ][\w-]+|города\s+[А-ЯЁ][\w-]+|[А-ЯЁ][\w-]+(?:ого|его)\s+(?:муниципального\s+)?(?:района|округа))")
+
+
+def _regional_instance(reg: Any, inner: str) -> Entry | None:
+    """The registry project whose name a quoted name begins with, when the rest is a place."""
+    pre = reg.lookup_prefix(inner)
+    if pre is None or pre[0].kind != "project":
+        return None
+    words = list(re.finditer(r"[\w-]+", inner))
+    if len(words) <= pre[1]:
+        return None
+    rest = inner[words[pre[1]].start():].strip(" »")
+    return pre[0] if _PLACE_TAIL.fullmatch(rest) else None
 
 
 #: The programme noun phrase before a quoted name: «государственной программе Ставропольского края ».
@@ -645,7 +670,8 @@ def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
                     break
             elif k.kind == "project":
                 # A registry name is no container; a long title may name other projects and acts.
-                if k.key is not None or c.kind not in ("project", "standard", "act") or c.key == k.key:
+                if k.key is not None or k.rule == "project.regional_instance" or \
+                        c.kind not in ("project", "standard", "act") or c.key == k.key:
                     ok = False
                     break
             elif k.kind == c.kind or k.kind == "organisation":
