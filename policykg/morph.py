@@ -217,7 +217,12 @@ def _candidate_cases(parses: list[list[Any]]) -> list[str]:
 def _head(parses: list[list[Any]], case: str) -> tuple[int, Any] | None:
     for i, options in enumerate(parses):
         nouns = [p for p in options if p.tag.POS == "NOUN" and p.tag.case == case]
-        adjectival = any(p.tag.POS in ("ADJF", "PRTF") and p.tag.case == case for p in options)
+        # a place adjective pymorphy3 knows only as a surname («Малиновской основной школы»,
+        # «Каменского района») stands before its noun like an adjective
+        adjectival = any(p.tag.POS in ("ADJF", "PRTF") and p.tag.case == case for p in options) or (
+            bool(nouns) and all("Surn" in p.tag for p in nouns) and i + 1 < len(parses)
+            and any(p.tag.case == case and (p.tag.POS in ("ADJF", "PRTF") or "Surn" not in p.tag)
+                    for p in parses[i + 1]))
         if adjectival and i + 1 < len(parses) and any(p.tag.case == case for p in parses[i + 1]):
             continue  # an adjective before its noun («Лысьвенского городского округа»)
         if nouns:

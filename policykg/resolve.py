@@ -366,6 +366,9 @@ _TYPE_CANON = (
     (r"гимнази", "гимназия"), (r"лице", "лицей"), (r"интернат", "школа-интернат"),
     (r"ДЮСШ|спортивн", "ДЮСШ"), (r"школ", "школа"),
 )
+#: School types spelled out, for the grouping key of a school named without a number.
+_SPELLED_TYPES = re.compile(r"(?i)(средн|основн|начальн)\w*\s+общеобразовательн\w*\s+школ\w*")
+_SPELLED_TYPE_ABBR = {"средн": "СОШ", "основн": "ООШ", "начальн": "НОШ"}
 _LOCAL_SUBTYPES = {"school", "kindergarten", "additional_education", "cultural"}
 
 
@@ -477,7 +480,9 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
                 if own:  # «Квитокская СОШ № 1» and «Хомутовская СОШ № 1» are two schools
                     gk += ":" + lemma(own.group(1).lower())
             else:
-                gk = "name:" + " ".join(lemma_key(without_region(name)))
+                # «Карабузинская средняя общеобразовательная школа» and «Карабузинская СОШ» are one school
+                gk = "name:" + " ".join(lemma_key(_SPELLED_TYPES.sub(lambda t: _SPELLED_TYPE_ABBR[t.group(1).lower()],
+                                                                     without_region(name))))
             groups[gk].append(m)
             meta.setdefault(gk, {"subtype": m.subtype, "number": number})
         elif m.rule == "org.edu_body":

@@ -152,8 +152,9 @@ _COUNCILS = rx.Anchored(_COUNCIL, rx.Literals(("дум", "совет", "собр
 #: A school by its own name without a legal form or a number: «высокий износ зданий Малинской
 #: СОШ» (inside «МБОУ «Малинская СОШ»» the overlap filter keeps the longer mention).
 _OWN_SCHOOLS = rx.Anchored(rx.compile(
-    rf"(?<![\w-])[{_UP}][а-яё]+(?:-[{_UP}][а-яё]+)?(?:ск|цк)(?:ая|ой|ую|ом)\s+(?:СОШ|ООШ|НОШ|СКШ)(?![\w-])(?!\s*№)"),
-    rx.Literals(("СОШ", "ООШ", "НОШ", "СКШ")), back=40, ahead=8)
+    rf"(?<![\w-])[{_UP}][а-яё]+(?:-[{_UP}][а-яё]+)?(?:ск|цк)(?:ая|ой|ую|ом)\s+(?:СОШ|ООШ|НОШ|СКШ"
+    rf"|(?:средн|основн|начальн)[а-яё]+\s+общеобразовательн[а-яё]+\s+школ[а-яё]*)(?![\w-])(?!\s*№)"),
+    rx.Literals(("СОШ", "ООШ", "НОШ", "СКШ", "общеобразовательн")), back=60, ahead=24)
 #: A ministry's territorial directorate, named after a direction or a town: «Западное управление
 #: министерства образования Самарской области», «Отрадненского управления …»; scanned near «министерств».
 _DIRECTORATES = rx.Anchored(rx.compile(
