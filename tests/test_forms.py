@@ -344,6 +344,10 @@ def test_standards(analyse_text: Callable[[str], dict[str, Any]], text: str, exp
 
 UKR = "Успех каждого ребёнка"
 PROJECTS = [
+    # «РП»/«ФП» before a federal project's name are its level words
+    ("в рамках РП «Цифровая образовательная среда» и ФП «Современная школа».",
+     (fed("Цифровая образовательная среда", ["regional"], "«Цифровая образовательная среда»"),
+      fed("Современная школа", ["federal"], "«Современная школа»"))),
     # a region's own instance of a registry project, named with its region, is its own entity
     ("сведения в АИС «Навигатор дополнительного образования детей Оренбургской области» и в «Навигаторе "
      "дополнительного образования».",

@@ -355,11 +355,13 @@ LEVELS = {
     "федеральный": "federal", "региональный": "regional", "краевой": "regional",
     "областной": "regional", "республиканский": "regional", "муниципальный": "municipal",
     "городской": "municipal", "районный": "municipal", "окружной": "municipal",
+    "рп": "regional", "фп": "federal",  # «РП «Цифровая образовательная среда»», «ФП «Современная школа»»
 }
 _PROJECT_HEADS = {
     "проект": "project", "нацпроект": "project", "подпроект": "project",
     "программа": "programme", "подпрограмма": "programme", "госпрограмма": "programme",
     "концепция": "concept", "стратегия": "strategy", "инициатива": "initiative",
+    "рп": "project", "фп": "project", "нп": "project",
 }
 _NOT_REFERENCE_HEADS = frozenset(
     "конкурс фестиваль акция игра конференция форум семинар тема доклад секция площадка "
@@ -437,6 +439,8 @@ def level_words(context: list[str]) -> list[str]:
     idx = max(i for i, w in enumerate(context) if w in _PROJECT_HEADS or w == "направление")
     if context[idx] == "направление":
         return []
+    if context[idx] in LEVELS:  # «РП «…»», «ФП «…»»: the abbreviation says the level itself
+        return [LEVELS[context[idx]]]
     levels: list[str] = []
     for w in context[max(0, idx - 5):idx + 1]:
         lv = LEVELS.get(w)
