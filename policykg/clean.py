@@ -74,7 +74,7 @@ def invisible(text: str) -> tuple[str, list[Edit] | None]:
 
 
 #: «(?<=[а-я])-…» written with the hyphen first, so that the engine scans for hyphens.
-_LINE_HYPHEN = re.compile(rf"-(?<=[{_CYR}]-)[ \t]*\n[ \t]*(?=[а-яё])")
+_LINE_HYPHEN = re.compile(rf"-(?<=[{_CYR}]-)[ \t]*\n[ \t]*(?=[а-яёА-ЯЁ])")
 #: Every match has «- » after a word: looking near those is much cheaper than trying every word.
 _SPACE_HYPHEN = rx.Anchored(rx.compile(rf"(?<![{_CYR}])([{_CYR}]{{2,}})- +([а-яё]{{2,}})"),
                             rx.Literals(("- ",)), back=64, ahead=64)
@@ -83,12 +83,14 @@ _SPACE_HYPHEN = rx.Anchored(rx.compile(rf"(?<![{_CYR}])([{_CYR}]{{2,}})- +([а-�
 def hyphens(text: str) -> tuple[str, list[Edit] | None]:
     """Join words split across a line (``противо-\\nэпидемиологических``).
 
-    A hyphen at a line end followed by a lower-case letter is dropped. A hyphen
+    A hyphen at a line end followed by a lower-case letter is dropped; before a capital it stays and
+    only the line end goes («Ханты-\\nМансийского» → «Ханты-Мансийского»). A hyphen
     followed by a space inside one line (``противоэпи- демиологических``) is
     dropped only when pymorphy3 does not know the second half as a word, so
     ``научно- практическая`` keeps its hyphen and ``Про- ектория`` is joined.
     """
-    text, first = _sub(_LINE_HYPHEN, text, "")
+    # before a capital the hyphen is the name's own («Ханты-\nМансийского»): only the line end goes
+    text, first = _sub(_LINE_HYPHEN, text, lambda m: "-" if text[m.end()].isupper() else "")
     stage1 = Stage.from_edits(first, len(text)) if first else None
 
     def join(m: re.Match[str]) -> str:

@@ -69,7 +69,7 @@ def assert_words_map_back(cdoc: CleanDoc, steps: tuple[str, ...]) -> None:
                                 "hyphens() docstring example is left split")),  # hyphen-space inside a line
         ("hyphens", "Про- ектория", "Проектория"),  # hyphen-space inside a line, unknown tail
         ("hyphens", "научно- практическая", "научно- практическая"),  # a real compound keeps its hyphen
-        ("hyphens", "Усть-\nИлимск", "Усть-\nИлимск"),  # capital after the break: a real hyphen
+        ("hyphens", "Усть-\nИлимск", "Усть-Илимск"),  # capital after the break: a real hyphen, kept; the line end goes
         ("hyphens", "ФГОС-\n2021", "ФГОС-\n2021"),  # digits after the break stay
         # spaces
         ("spaces", f"Указ{NBSP}№{NBSP}474", "Указ № 474"),  # no-break spaces
