@@ -10,7 +10,8 @@
 * ``.docx``, ``.pdf``, ``.html``: the plain text extracted here, which *is* the text as
   read (the same file always gives the same text). ``.docx``: headers, then the body's
   paragraphs and table cells in reading order, one line each, then footers. ``.pdf``: the
-  text layer, pages joined with ``\\n``. HTML: the visible text, one line per block,
+  text layer, pages joined with ``\\n``, without the running page numbers (a page's first or
+  last line that is only its number). HTML: the visible text, one line per block,
   without scripts, styles, navigation, the site's banner and footer, and sidebars
   (``<aside>`` outside an ``<article>``).
 
@@ -305,7 +306,28 @@ def _load_pdf(raw: bytes, path: Path) -> _Loaded:
     if not any(page.strip() for page in pages):
         raise InputError(path, "no text layer (scanned PDF?): run OCR first, e.g. "
                                "ocrmypdf -l rus in.pdf out.pdf")
-    return "\n".join(pages), PDF, None
+    return "\n".join(_without_page_number(page) for page in pages), PDF, None
+
+
+#: A line that is only a page number: «3», «– 3 –», «- 3 -», «Страница 3 из 5», «3 из 5».
+_PAGE_NUMBER = re.compile(r"\s*(?:(?:[Сс]траница|[Сс]тр\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:из|/)\s*\d{1,4})?\s*")
+
+
+def _without_page_number(page: str) -> str:
+    r"""A page's text without its running page number (its first or last line when that line is
+    only the number), so that a sentence or a name broken by a page break reads on.
+
+    >>> _without_page_number("района на\n– 3 –"), _without_page_number("2\nначало"), _without_page_number("№ 5 от")
+    ('района на', 'начало', '№ 5 от')
+    """
+    lines = page.split("\n")
+    while len(lines) > 1 and not lines[-1].strip():
+        lines.pop()
+    if len(lines) > 1 and _PAGE_NUMBER.fullmatch(lines[-1]):
+        lines.pop()
+    if len(lines) > 1 and _PAGE_NUMBER.fullmatch(lines[0]):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
