@@ -317,6 +317,36 @@ def spaces(text: str) -> tuple[str, None]:
     return _translate(_translate(text, _SPACES), _DASHES), None
 
 
+_SPACE_RUN = re.compile("  +")
+
+
+def runs(text: str) -> tuple[str, list[Edit] | None]:
+    """Runs of spaces → one space (justified PDF text, aligned .txt): the grammars read words
+    separated by one space.
+
+    >>> runs("утверждённой  распоряжением   Правительства")[0]
+    'утверждённой распоряжением Правительства'
+    """
+    if "  " not in text:
+        return text, None
+    return _sub(_SPACE_RUN, text, " ")
+
+
+#: «N» as the number sign (texts typed without «№»: KOI8-R, Latin keyboards): «СОШ N 5», «СОШN5».
+_LATIN_NUMERO = re.compile(r"N(?<![A-Za-z]N)(?=\s?\d)")
+
+
+def numero(text: str) -> tuple[str, None]:
+    """A Latin «N» standing for «№» before a number → «№» (one character for one).
+
+    >>> numero("МБОУ СОШ N 5, СОШN7 и ISBN 5")[0]
+    'МБОУ СОШ № 5, СОШ№7 и ISBN 5'
+    """
+    if "N" not in text:
+        return text, None
+    return _LATIN_NUMERO.sub("№", text), None
+
+
 def yo(text: str) -> tuple[str, None]:
     """``ё`` → ``е``."""
     return _translate(text, _YO), None
@@ -391,6 +421,8 @@ CLEANERS: dict[str, Cleaner] = {
     "hyphens": hyphens,
     "wraps": wraps,
     "spaces": spaces,
+    "runs": runs,
+    "numero": numero,
     "yo": yo,
     "homoglyphs": homoglyphs,
     "quotes": quotes,
