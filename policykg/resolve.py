@@ -97,10 +97,22 @@ def _issuer_forms(issuer_text: str) -> tuple[str | None, str | None]:
     low = issuer_text.lower()
     if not low:
         return None, None
+    # a joint order of two known issuers: «приказом Минпросвещения России и Рособрнадзора»
+    for m in re.finditer(r" и ", low):
+        left, right = _known_issuer(low[:m.start()]), _known_issuer(low[m.end():])
+        if left is not None and right is not None and left != right:
+            return f"{left[0]} и {right[0]}", f"{left[1]}, {right[1]}"
+    known = _known_issuer(low)
+    if known is not None:
+        return known
+    return issuer_text, inflect_phrase(issuer_text)
+
+
+def _known_issuer(low: str) -> tuple[str, str] | None:
     for pattern, gen, nom in _ISSUER_GENITIVE:
         if re.search(pattern, low):
             return gen, nom
-    return issuer_text, inflect_phrase(issuer_text)
+    return None
 
 
 def _act_group_key(m: Mention) -> tuple[str, str] | None:

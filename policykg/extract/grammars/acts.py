@@ -221,10 +221,10 @@ _BODY_BEFORE = re.compile(
 
 
 def _issuer_then_tail(text: str, pos: int) -> tuple[str, int, dict[str, object]] | None:
-    """Try every issuer length (0..12 words) and return the first with a tail."""
+    """Try every issuer length (0..19 words) and return the first with a tail."""
     cur = pos
     issuer_end = pos
-    for _ in range(13):
+    for _ in range(20):  # «Министерства просвещения РФ и Федеральной службы по надзору в сфере образования и науки»
         at = issuer_end + (1 if text[issuer_end:issuer_end + 1] == " " else 0)
         if issuer_end > pos and text[at:at + 1] == "«" and _PLACE_BEFORE_NAME.search(text, pos, issuer_end):
             # «администрации муниципального образования «Тайшетский район» от …»: the quoted name
