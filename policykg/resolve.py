@@ -681,7 +681,7 @@ _ABBR = re.compile(r"[А-ЯЁA-Z][А-ЯЁа-яёA-Za-z]*[А-ЯЁA-Z](?:\s(?:и\s
 
 
 @lru_cache(maxsize=100_000)
-def abbreviates(abbr: str, name: str) -> bool:
+def abbreviates(abbr: str, name: str, skips: int = 2) -> bool:
     """``abbr`` is made of the first letters (or the first two to four) of the words of ``name``.
 
     Each word in turn gives its first one to four letters; «и» may give its letter or none;
@@ -720,7 +720,7 @@ def abbreviates(abbr: str, name: str) -> bool:
 
     # Up to two words of a long name may be left out of it: «БелГУ» is the «Белгородский
     # государственный национальный исследовательский университет».
-    return match(0, 0, 2 if len(words) >= 5 else 0)
+    return match(0, 0, skips if len(words) >= 5 else 0)
 
 
 def _abbreviation_of(m: Mention) -> str | None:
@@ -780,6 +780,11 @@ def _merge_abbreviations(groups: dict[str, list[Mention]]) -> None:
         quoted = [f"«{a.upper()}»" for a in abbrs]
         targets = {other for other, full, upper in names if other != gk and other in groups and (
             any(q in upper for q in quoted) or any(abbreviates(a, full) for a in abbrs))}
+        if len(targets) > 1:
+            # «АмИРО»: the one name it abbreviates leaving out at most one word beats a looser fit
+            # («Академия … Министерства просвещения …» with two words left out)
+            targets = {other for other, full, upper in names if other in targets and (
+                any(q in upper for q in quoted) or any(abbreviates(a, full, 1) for a in abbrs))}
         if len(targets) == 1:
             groups[targets.pop()].extend(groups.pop(gk))
 
