@@ -785,6 +785,11 @@ def _merge_abbreviations(groups: dict[str, list[Mention]]) -> None:
             # («Академия … Министерства просвещения …» with two words left out)
             targets = {other for other, full, upper in names if other in targets and (
                 any(q in upper for q in quoted) or any(abbreviates(a, full, 1) for a in abbrs))}
+        if len(targets) > 1:
+            # «… институт развития образования» (ГАУ ДПО «АмИРО»): the name just before the bracket
+            near = {other for other in targets if any(
+                0 <= a.start - t.end <= 3 for a in groups[gk] for t in groups[other])}
+            targets = near or targets
         if len(targets) == 1:
             groups[targets.pop()].extend(groups.pop(gk))
 
