@@ -105,3 +105,12 @@ def test_a_news_date_inside_the_event_range_gives_the_range() -> None:
     # a date outside a later range stays the document's date
     m = extract_meta("Резолюция\n25 августа 2023 г.\nВ 1–5 сентября 2023 г. провести")
     assert (m.date_start, m.date_end) == ("2023-08-25", "2023-08-25")
+
+
+def test_an_own_date_line_after_the_number_line() -> None:
+    # minutes and orders: «ПРОТОКОЛ № 1» then a line with only «от DATE» (and the town)
+    m = extract_meta("ПРОТОКОЛ N 1\nзаседания РМО\n\nот 29.08.2023                       г. Вязьма\n\n1 сентября 2023 г. провести")
+    assert m.date_start == "2023-08-29"
+    # «от DATE» inside a sentence is a cited act's date, not the document's
+    m = extract_meta("Резолюция\n25 августа 2023 г.\nСогласно приказу от 01.02.2023 № 5")
+    assert m.date_start == "2023-08-25"

@@ -81,9 +81,19 @@ def own_approval(text: str) -> re.Match[str] | None:
     return _APPROVED.search(text, 0, _HEADER * 2)
 
 
+#: A header line that is only the document's date after «от» (and maybe its town): minutes and
+#: orders put their number on the line above («ПРОТОКОЛ № 1» / «от 29.08.2023      г. Вязьма»).
+_OWN_DATE_LINE = rx.compile(
+    rf"(?:^|\n)[ \t]*от[ \t]+(?P<date>«?\d{{1,2}}»?[ \t]+{MONTH}[ \t]+\d{{4}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})[ \t]*"
+    rf"(?:г\.|года)?(?:[ \t]+(?:г\.|город)[ \t]?[А-ЯЁ][\w-]+)?[ \t]*(?=\n|$)", re.IGNORECASE)
+
+
 def _dates(text: str) -> tuple[str | None, str | None]:
     approved = own_approval(text)
     if approved is not None and (d := parse_date(approved.group("date"))):
+        return d, d
+    own_line = _OWN_DATE_LINE.search(text, 0, _HEADER)
+    if own_line is not None and (d := parse_date(own_line.group("date"))):
         return d, d
     for own in _DOC_DATE.finditer(text[:500]):
         # an order's or a decision's own date and number in its header; not a cited act's
