@@ -350,6 +350,11 @@ def test_standards(analyse_text: Callable[[str], dict[str, Any]], text: str, exp
 
 UKR = "Успех каждого ребёнка"
 PROJECTS = [
+    # coordinated levels of the federal educational programmes: one span, one programme per level
+    ("в соответствии с федеральными образовательными программами начального общего, основного общего и среднего "
+     "общего образования.",
+     tuple(project("programme", f"ФОП {lv}", "федеральными образовательными программами начального общего, "
+                   "основного общего и среднего общего образования") for lv in ("НОО", "ООО", "СОО"))),
     # «РП»/«ФП» before a federal project's name are its level words
     ("в рамках РП «Цифровая образовательная среда» и ФП «Современная школа».",
      (fed("Цифровая образовательная среда", ["regional"], "«Цифровая образовательная среда»"),

@@ -643,6 +643,8 @@ def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
     def ident(c: Candidate) -> tuple[Any, ...]:
         if c.kind == "standard":
             return (c.start, c.end, c.kind, tuple(c.attrs.get("levels") or ()), c.subtype)
+        if c.attrs.get("coordinated"):  # «программами начального общего и основного общего образования»
+            return (c.start, c.end, c.kind, c.key)
         return (c.start, c.end, c.kind)
 
     # An unquoted title that begins with a registry name is that registry item.
@@ -661,7 +663,8 @@ def longest_then_leftmost(cands: list[Candidate]) -> list[Candidate]:
             if k.end <= c.start or c.end <= k.start:
                 continue
             if (k.start, k.end) == (c.start, c.end):
-                if k.kind == c.kind and c.kind != "standard":
+                if k.kind == c.kind and c.kind != "standard" and not (
+                        k.attrs.get("coordinated") and c.attrs.get("coordinated")):
                     ok = False
                     break
                 continue

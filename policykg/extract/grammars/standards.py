@@ -47,6 +47,37 @@ _FGOS_FULLS = rx.Anchored(_FGOS_FULL, rx.Literals(("стандарт",), fold=Tr
 _PROFS = rx.Anchored(_PROF, rx.Literals(("стандарт",), fold=True), back=40, ahead=120)
 
 
+#: The federal (adapted) educational programmes by level, coordinated like the standards:
+#: «федеральными образовательными программами начального общего, основного общего и среднего
+#: общего образования», «ФОП НОО, ООО и СОО». One span, one programme per level (registry keys
+#: ``project/programme/fop-…``/``faop-…``); a single level is also matched by the registry.
+_PROGRAMMES = rx.Anchored(rx.compile(
+    rf"(?<![\w-])(?:федеральн\w+\s+(?P<adapted>адаптированн\w+\s+)?(?:основн\w+\s+)?образовательн\w+\s+программ\w*"
+    rf"\s+(?P<spelled>{_SPELLED})|(?-i:Ф(?P<a>А)?ОП)\s+(?P<abbr>{_ABBR}(?:\s*(?:,|и)\s*(?:ФА?ОП\s+)?{_ABBR})+)(?![\w-]))",
+    re.IGNORECASE), rx.Literals(("программ", "ОП"), fold=False), back=80, ahead=200)
+_PROGRAMME_KEYS = {"ДО": "do", "НОО": "noo", "ООО": "ooo", "СОО": "soo"}
+
+
+def _programmes(text: str) -> list[Candidate]:
+    from policykg.extract.registry import registry
+
+    entries = registry().entries
+    out: list[Candidate] = []
+    for m in _PROGRAMMES.finditer(text):
+        levels = _levels(m.group("abbr"), m.group("spelled"))
+        adapted = bool(m.group("adapted") or m.group("a"))
+        keys = [f"project/programme/{'faop' if adapted else 'fop'}-{_PROGRAMME_KEYS[lv]}"
+                for lv in levels if lv in _PROGRAMME_KEYS]
+        keys = [k for k in keys if k in entries]
+        if len(keys) < 2:
+            continue  # one level: the registry's phrase match says it already
+        for key in keys:
+            e = entries[key]
+            out.append(Candidate(m.start(), m.end(), "project", e.subtype, "project.programme_levels", key=key,
+                                 label=e.label, attrs={"registry": key, "coordinated": True}, priority=3))
+    return out
+
+
 def _levels(abbr: str | None, spelled: str | None) -> list[str]:
     found: list[str] = []
     if abbr:
@@ -90,4 +121,5 @@ def find(text: str) -> list[Candidate]:
                 end = q.end
         out.append(Candidate(m.start(), end, "standard", "professional_standard", "standard.professional",
                              attrs={"title": title, "who": m.group("who")}, priority=2))
+    out.extend(_programmes(text))
     return out
