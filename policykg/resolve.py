@@ -824,6 +824,13 @@ def _merge_bare_bodies(groups: dict[str, list[Mention]], meta: dict[str, dict[st
             groups[targets[0]].extend(groups.pop(gk))
     # a bare «Городская Дума» or «комиссия по делам несовершеннолетних …» joins the one of its kind
     # the document names with its place
+    # «Администрации муниципального района» is the one administration the document names in full,
+    # or no reference at all
+    admins = [k for k in groups if k.startswith("other:org.admin:")]
+    for gk in [k for k in groups if k.startswith("other:org.admin_bare:")]:
+        bare = groups.pop(gk)
+        if len(admins) == 1:
+            groups[admins[0]].extend(bare)
     for prefix in ("other:org.council:", "other:org.commission:"):
         for gk in [k for k in groups if k.startswith(prefix)]:
             council = gk[len(prefix):]

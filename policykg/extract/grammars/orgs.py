@@ -369,6 +369,12 @@ def _genitive_tail(text: str, end: int, max_words: int = 6) -> int:
     return end
 
 
+#: An administration named by its kind of municipality only («Рекомендовать Администрации
+#: муниципального района: …»): it is the one the document names in full, or nothing
+#: (:func:`policykg.resolve.resolve_orgs` joins or drops it).
+_BARE_ADMIN = rx.Anchored(rx.compile(
+    r"(?<![\w-])(?:[Аа]дминистраци\w*)\s+(?:муниципального\s+(?:района|округа|образования)|городского\s+округа|района|города)"
+    r"(?![\w-])(?!\s+(?:«|[А-ЯЁ]))"), rx.Literals(("администраци",), fold=True), back=4, ahead=64)
 #: Public organisations by their own kind of name: a Cossack society («Лабинское районное казачье
 #: общество»), a public organisation with its quoted name («региональная общественная организация
 #: «Союз женщин Кубани»»).
@@ -464,6 +470,9 @@ def find(text: str) -> list[Candidate]:
     for m in (*_TERRITORIALS.finditer(text), *_DIRECTORATES.finditer(text)):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.territorial",
                              attrs={"name": m.group(0)}, priority=2))
+    for m in _BARE_ADMIN.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin_bare",
+                             attrs={"name": m.group(0)}, priority=0))
     for m in _ADMIN_UNITS.finditer(text):
         out.append(Candidate(m.start(), m.end(), "organisation", "government_body", "org.admin_unit",
                              attrs={"name": m.group(0), "head": m.group("head"), "place": m.group("place")}, priority=1))
