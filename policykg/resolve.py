@@ -553,7 +553,9 @@ def resolve_orgs(mentions: list[Mention], ctx: Context) -> list[tuple[Entity, li
                 # «Муниципальному казенному учреждению «Информационно-методический центр»» (далее –
                 # МКУ «ИМЦ»): МКУ «Информационно-методический центр»; without such a mention the
                 # spelled-out form's own abbreviation (ФГАОУ ВО «…»), when the table of forms has it
-                form = form or form_abbreviation(str(best.attrs.get("form") or ""))
+                if not form and (form := form_abbreviation(str(best.attrs.get("form") or ""))) and \
+                        best.attrs.get("region_abbr"):
+                    form = f"{form} {best.attrs['region_abbr']}"  # «… учреждением Псковской области» → ГБУ ПО
                 if form:
                     label = _org_label_text(f"{form} {name}")
         label = without_region(label)

@@ -253,6 +253,9 @@ _FORM_WORDS = (("дошкольн", "kindergarten"), ("дополнительн�
                ("профессиональн", "vocational_college"), ("общеобразовательн", "school"), ("культуры", "cultural"))
 
 
+_REGION_ABBR = re.compile(r"([А-ЯЁ])[а-яё]+(?:ой|ого)\s+(области|края)")
+
+
 def _spelled_forms(text: str) -> list[Candidate]:
     """«муниципального автономного общеобразовательного учреждения «Средняя … школа № 4»»."""
     out: list[Candidate] = []
@@ -274,8 +277,12 @@ def _spelled_forms(text: str) -> list[Candidate]:
         p = _ORG_PLACE.match(text, end)
         if p:
             end = p.end()
+        region = _REGION_ABBR.fullmatch(text[m.end("form"):m.end()].strip())
         out.append(Candidate(m.start(), end, "organisation", institution_subtype(name, default), "org.spelled_form",
-                             attrs={"form": m.group("form"), "name": name, "number": _number(name)}, priority=3))
+                             attrs={"form": m.group("form"), "name": name, "number": _number(name),
+                                    # «… учреждением Псковской области «…»»: ГБУ ПО «…»
+                                    "region_abbr": f"{region.group(1)}{'О' if region.group(2) == 'области' else 'К'}"
+                                    if region else None}, priority=3))
     return out
 
 
