@@ -285,6 +285,12 @@ def resolve_standards(mentions: list[Mention], ctx: Context) -> list[tuple[Entit
             else:
                 label = inflect_phrase(m.attrs.get("clean", m.text)).capitalize()
             groups[("professional_standard", label)].append(m)
+    # a bare «ФГОС ОВЗ» is the one standard for pupils with disabilities the document names by level;
+    # without one, the НОО standard (приказ Минобрнауки № 1598 of 19.12.2014), the only ФГОС of that name
+    bare = ("fgos", "ФГОС обучающихся с ОВЗ")
+    leveled = [k for k in groups if k[0] == "fgos" and k != bare and k[1].endswith(" обучающихся с ОВЗ")]
+    if bare in groups and len(leveled) <= 1:
+        groups[leveled[0] if leveled else ("fgos", "ФГОС НОО обучающихся с ОВЗ")].extend(groups.pop(bare))
     out = []
     for (subtype, label), ms in groups.items():
         key = f"standard/{subtype}/{slug(label)}"
