@@ -352,6 +352,10 @@ def resolve_projects(mentions: list[Mention], ctx: Context) -> list[tuple[Entity
                 if scoped else None
             if m.subtype == "regional_programme" and ctx.region:  # one per region: «Развитие образования»
                 key2 = f"project/regional_programme/{slug(ctx.region)}/{slug(base if owner else label)}"
+            if m.attrs.get("instance_of"):  # «Навигатор … Оренбургской области»: the registry entry's, per place
+                place = str(m.attrs.get("place") or "")
+                region = gazetteer().region(place)
+                key2 = f"{m.attrs['instance_of']}/{region.key if region else slug(place)}"
             labels[gk] = (key2, m.subtype or "programme", label)
     out = []
     for gk, ms in groups.items():

@@ -157,3 +157,14 @@ def test_unresolved_mention_keeps_its_kind_without_an_entity() -> None:
 def test_issuer_is_the_registry_body_when_known() -> None:
     assert issuer_iri("Министерство просвещения Российской Федерации", IRIS) == IRIS.entity("org/body/minprosveshcheniya")
     assert str(issuer_iri("Администрация Кольского района", IRIS)).startswith(IRIS.base + "agent/")
+
+
+def test_a_regions_instance_of_a_registry_project_is_narrower_than_it() -> None:
+    # «Навигатор дополнительного образования детей Оренбургской области» is its own entity, under the
+    # registry's «Навигатор дополнительного образования»
+    doc, read = _doc("Резолюция\nСведения в АИС «Навигатор дополнительного образования детей Оренбургской области».",
+                     "buzuluk.txt")
+    ref = next(r for r in doc["references"] if r["label"].startswith("Навигатор"))
+    assert ref["key"] == "project/initiative/navigator-do/orenburgskaya-oblast"
+    ds = _dataset([(doc_slug("buzuluk.txt"), *document_triples(doc, read, "h", IRIS, PROV), read)])
+    assert (IRIS.entity(ref["key"]), SKOS.broader, IRIS.entity("project/initiative/navigator-do")) in ds

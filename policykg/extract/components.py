@@ -486,8 +486,9 @@ def quoted_component(doc: Doc) -> Doc:
         if entry is None and q.closed and (regional := _regional_instance(reg, inner)) is not None:
             # «Навигатор дополнительного образования детей Оренбургской области»: a region's own
             # instance of a registry project, one entity per region, named as the text names it
-            found.append(Candidate(start, end, "project", regional.subtype, "project.regional_instance",
-                                   attrs={"name": inner, "levels": ["regional"], "not_registry": True},
+            found.append(Candidate(start, end, "project", regional[0].subtype, "project.regional_instance",
+                                   attrs={"name": inner, "levels": ["regional"], "not_registry": True,
+                                          "instance_of": regional[0].key, "place": regional[1]},
                                    priority=3))
             continue
         if entry is None and (not q.closed or q.depth) or \
@@ -556,8 +557,8 @@ _PLACE_TAIL = re.compile(
     r"|г\.\s?[А-ЯЁ][\w-]+|города\s+[А-ЯЁ][\w-]+|[А-ЯЁ][\w-]+(?:ого|его)\s+(?:муниципального\s+)?(?:района|округа))")
 
 
-def _regional_instance(reg: Any, inner: str) -> Entry | None:
-    """The registry project whose name a quoted name begins with, when the rest is a place."""
+def _regional_instance(reg: Any, inner: str) -> tuple[Entry, str] | None:
+    """The registry project whose name a quoted name begins with, and the place, when the rest is a place."""
     pre = reg.lookup_prefix(inner)
     if pre is None or pre[0].kind != "project":
         return None
@@ -565,7 +566,7 @@ def _regional_instance(reg: Any, inner: str) -> Entry | None:
     if len(words) <= pre[1]:
         return None
     rest = inner[words[pre[1]].start():].strip(" »")
-    return pre[0] if _PLACE_TAIL.fullmatch(rest) else None
+    return (pre[0], rest) if _PLACE_TAIL.fullmatch(rest) else None
 
 
 #: The programme noun phrase before a quoted name: «государственной программе Ставропольского края ».

@@ -420,8 +420,19 @@ def _parents() -> dict[str, str]:
     return {r["key"]: r["parent"] for r in _registry_rows() if r.get("parent")}
 
 
+@lru_cache(maxsize=1)
+def _registry_keys() -> frozenset[str]:
+    return frozenset(r["key"] for r in _registry_rows())
+
+
 def _registry_parent(key: str) -> str | None:
-    return _parents().get(key)
+    """The broader concept: the registry's parent, or, for a region's own instance of a registry
+    project («Навигатор дополнительного образования детей Оренбургской области», key
+    ``project/initiative/navigator-do/orenburgskaya-oblast``), the registry project itself."""
+    parent = _parents().get(key)
+    if parent is None and key not in _registry_keys() and (head := key.rsplit("/", 1)[0]) in _registry_keys():
+        return head
+    return parent
 
 
 def _norm_body(name: str) -> str:
