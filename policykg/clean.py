@@ -158,7 +158,8 @@ def _hard_wrap_width(text: str) -> int | None:
     or None: most lines of 30 characters or more are within 15 characters of one width of 50–110,
     and most do not end a sentence. Texts whose paragraphs are lines (.docx, .html, most .txt)
     have lines of every length."""
-    lengths = [len(line) for line in text.split("\n") if len(line.strip()) >= 30]
+    long_lines = [line for line in text.split("\n") if len(line.strip()) >= 30]
+    lengths = [len(line) for line in long_lines]
     if len(lengths) < 8:
         return None
     lengths.sort()
@@ -166,7 +167,7 @@ def _hard_wrap_width(text: str) -> int | None:
     if not 50 <= width <= 110:
         return None
     near = sum(1 for n in lengths if width - 15 <= n <= width + 5)
-    open_ends = sum(1 for line in text.split("\n") if len(line.strip()) >= 30 and line.rstrip()[-1:] not in ".!?:;")
+    open_ends = sum(1 for line in long_lines if line.rstrip()[-1:] not in ".!?:;")
     return width if near >= 0.5 * len(lengths) and open_ends >= 0.5 * len(lengths) else None
 
 

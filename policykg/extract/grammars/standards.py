@@ -54,7 +54,7 @@ _PROFS = rx.Anchored(_PROF, rx.Literals(("стандарт",), fold=True), back=
 _PROGRAMMES = rx.Anchored(rx.compile(
     rf"(?<![\w-])(?:федеральн\w+\s+(?P<adapted>адаптированн\w+\s+)?(?:основн\w+\s+)?образовательн\w+\s+программ\w*"
     rf"\s+(?P<spelled>{_SPELLED})|(?-i:Ф(?P<a>А)?ОП)\s+(?P<abbr>{_ABBR}(?:\s*(?:,|и)\s*(?:ФА?ОП\s+)?{_ABBR})+)(?![\w-]))",
-    re.IGNORECASE), rx.Literals(("программ", "ОП"), fold=False), back=80, ahead=200)
+    re.IGNORECASE), rx.Literals(("программ", "Программ", "ПРОГРАММ", "ОП")), back=80, ahead=200)
 _PROGRAMME_KEYS = {"ДО": "do", "НОО": "noo", "ООО": "ooo", "СОО": "soo"}
 
 
